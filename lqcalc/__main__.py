@@ -1,0 +1,3 @@
+from lqcalc.cli import main
+
+main()

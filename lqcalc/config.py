@@ -1,0 +1,121 @@
+"""Settings of a run: from ``run.toml`` and the command line (flags override the file)."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lqcalc.errors import UsageError, did_you_mean
+
+
+@dataclass
+class ReadOptions:
+    """How to read the input files (see ``lqcalc run --help``)."""
+
+    region_col: str | None = None
+    industry_col: str | None = None
+    year_col: str | None = None
+    value_cols: list[str] = field(default_factory=list)
+    region_name_col: str | None = None
+    industry_name_col: str | None = None
+    layout: str | None = None          # auto-detected when None: long, nbs, yearbook, ...
+    encoding: str | None = None        # auto-detected when None (utf-8, then gb18030)
+    unit: str | None = None            # override the unit found in the file
+    indicator: str | None = None       # override the indicator found in the file
+    year: int | None = None            # year of a file that has none
+    sheet: str | None = None           # Excel sheet name
+    zero_as_missing: bool = False      # scraped series that write missing as 0
+    region_map: str | None = None      # CSV name,code mapping that adds or overrides names
+
+
+@dataclass
+class RunConfig:
+    """Everything a run needs; ``to_dict`` goes into the manifest."""
+
+    inputs: list[str] = field(default_factory=list)
+    out: str | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
+    reference_region: str | None = None
+    total_industry: str | None = None
+    on_invalid: str = "fail"           # fail | quarantine
+    base_year: int | None = None
+    end_year: int | None = None
+    dynamic: bool = False
+    intensity: list[str] = field(default_factory=list)   # "A/B"
+    targets: list[str] = field(default_factory=list)     # "MEASURE:REGION:INDUSTRY:YEAR=VALUE"
+    region_hierarchy: str | None = None                  # CSV region,parent
+    clusters: dict[str, Any] = field(default_factory=dict)   # thresholds, see lqcalc.clusters
+    tolerance: float = 0.005           # relative tolerance of "part > total" checks
+    lang: str = "en"
+    charts: bool = True
+    quiet: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_READ_FIELDS = {f.name for f in dataclasses.fields(ReadOptions)}
+_RUN_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"read"}
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """Read a ``run.toml``; keys may sit at the top level or under ``[run]`` / ``[read]``."""
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"config file not found: {p}", hint="give the path of a run.toml")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"config file {p} is not valid TOML: {exc}") from exc
+    flat: dict[str, Any] = {}
+    for key, val in data.items():
+        if key in ("run", "read") and isinstance(val, dict):
+            flat.update(val)
+        elif key == "clusters" and isinstance(val, dict):
+            flat["clusters"] = val
+        else:
+            flat[key] = val
+    known = _READ_FIELDS | _RUN_FIELDS
+    for key in flat:
+        key_norm = key.replace("-", "_")
+        if key_norm not in known:
+            raise UsageError(
+                f"unknown setting {key!r} in {p}",
+                hint=did_you_mean(key_norm, sorted(known)) or "see `lqcalc run --help` for the settings",
+            )
+    # a file path in the config is relative to the config file
+    base = p.parent
+    for key in ("inputs", "input"):
+        if key in flat:
+            vals = flat.pop(key)
+            vals = [vals] if isinstance(vals, str) else list(vals)
+            flat["inputs"] = [str(base / v) if not Path(v).is_absolute() else v for v in vals]
+    for key in ("region_map", "region_hierarchy"):
+        if flat.get(key) and not Path(flat[key]).is_absolute():
+            flat[key] = str(base / flat[key])
+    return {k.replace("-", "_"): v for k, v in flat.items()}
+
+
+def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any]) -> RunConfig:
+    """Merge settings: the command line wins over the file; unset (None / empty) flags don't."""
+    merged: dict[str, Any] = dict(file_settings)
+    for key, val in cli_settings.items():
+        if val is None or val == () or val == []:
+            continue
+        if isinstance(val, bool) and not val and key in merged:
+            continue
+        merged[key] = list(val) if isinstance(val, tuple) else val
+    read_kwargs = {k: merged.pop(k) for k in list(merged) if k in _READ_FIELDS}
+    if "value_cols" in read_kwargs and isinstance(read_kwargs["value_cols"], str):
+        read_kwargs["value_cols"] = [read_kwargs["value_cols"]]
+    run_kwargs = {k: v for k, v in merged.items() if k in _RUN_FIELDS}
+    for key in ("intensity", "targets", "inputs"):
+        if key in run_kwargs and isinstance(run_kwargs[key], str):
+            run_kwargs[key] = [run_kwargs[key]]
+    cfg = RunConfig(read=ReadOptions(**read_kwargs), **run_kwargs)
+    if cfg.on_invalid not in ("fail", "quarantine"):
+        raise UsageError(f"--on-invalid must be 'fail' or 'quarantine', not {cfg.on_invalid!r}")
+    return cfg

@@ -1,0 +1,63 @@
+"""The canonical tidy table every reader produces and every indicator consumes.
+
+One row per region x industry x year x measure:
+
+============== ======= =====================================================
+column         type    meaning
+============== ======= =====================================================
+region         String  region code as written (``0000000``, ``110000``, ``UKC1``)
+region_name    String  standard or source name, null when unknown
+industry       String  industry code or name as written (``0161``, ``31-33``)
+industry_name  String  name, null when unknown
+year           Int32   null when the input has no year
+measure        String  what is counted (``employment``, ``城镇单位就业人员``)
+value          Float64 null = missing or suppressed (never 0 in its place)
+unit           String  base unit (``persons``, ``yuan``), null when unknown
+source_file    String  file the row came from
+source_line    Int64   1-based line (CSV) or row (Excel) in that file
+============== ======= =====================================================
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+KEY = ["region", "industry", "year", "measure"]
+
+TIDY_SCHEMA: dict[str, pl.DataType] = {
+    "region": pl.String(),
+    "region_name": pl.String(),
+    "industry": pl.String(),
+    "industry_name": pl.String(),
+    "year": pl.Int32(),
+    "measure": pl.String(),
+    "value": pl.Float64(),
+    "unit": pl.String(),
+    "source_file": pl.String(),
+    "source_line": pl.Int64(),
+}
+
+TIDY_COLUMNS = list(TIDY_SCHEMA)
+
+
+def conform(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """Return ``df`` with exactly the tidy columns, in order and with their types.
+
+    Missing optional columns are added as nulls; extra columns are dropped.
+
+    >>> conform(pl.DataFrame({"region": ["01"], "industry": ["A"], "measure": ["m"], "value": [1]})).columns
+    ['region', 'region_name', 'industry', 'industry_name', 'year', 'measure', 'value', 'unit', 'source_file', 'source_line']
+    """
+    names = df.collect_schema().names() if isinstance(df, pl.LazyFrame) else df.columns
+    exprs = []
+    for col, dtype in TIDY_SCHEMA.items():
+        if col in names:
+            exprs.append(pl.col(col).cast(dtype))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(col))
+    return df.select(exprs)
+
+
+def empty() -> pl.DataFrame:
+    """An empty tidy table."""
+    return pl.DataFrame(schema=TIDY_SCHEMA)
