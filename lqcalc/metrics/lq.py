@@ -1,0 +1,242 @@
+r"""Location quotients: LQ, symmetric LQ, confidence interval, LQ excluding the own region.
+
+Notation (``docs/methodology.md``): ``x`` = :math:`x_{r,i}` the value of industry *i* in
+region *r*, ``region_total`` = :math:`x_{r,*}`, ``reference_value`` = :math:`x_{R,i}`,
+``reference_total`` = :math:`x_{R,*}`. Every function takes expressions (or column names)
+and returns an expression; none reads or writes anything.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lqcalc.metrics._safe import ExprLike, as_expr, finite_or_null, first_reason, safe_div, zero_or_missing
+
+#: z value of a two-sided 95% interval.
+Z95 = 1.959963984540054
+
+#: Units that count people, jobs, firms or establishments, with the factor to single units.
+#: The confidence interval of the LQ assumes multinomial counts, so it is computed only for
+#: these (and for rows without a unit whose values are whole numbers).
+COUNT_UNITS: dict[str, float] = {
+    "persons": 1.0, "person": 1.0, "people": 1.0, "employees": 1.0, "employee": 1.0,
+    "jobs": 1.0, "job": 1.0, "workers": 1.0, "count": 1.0, "number": 1.0, "units": 1.0,
+    "establishments": 1.0, "establishment": 1.0, "firms": 1.0, "firm": 1.0,
+    "enterprises": 1.0, "plants": 1.0, "projects": 1.0,
+    "人": 1.0, "个": 1.0, "家": 1.0, "户": 1.0, "项": 1.0, "人次": 1.0,
+    "千人": 1e3, "thousand persons": 1e3, "thousands": 1e3, "万人": 1e4, "万个": 1e4, "万家": 1e4,
+    "万户": 1e4,
+}
+
+
+def lq(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike) -> pl.Expr:
+    r"""Location quotient.
+
+    .. math:: LQ_{r,i} = \frac{x_{r,i} / x_{r,*}}{x_{R,i} / x_{R,*}}
+
+    Source: Isard (1960); REAT documentation ``locq`` (Farhauer & Kröll 2013), whose textbook
+    example is reproduced below. Null when any input is null, when a denominator
+    (:math:`x_{r,*}`, :math:`x_{R,i}`, :math:`x_{R,*}`) is 0, and never ``inf``/``NaN``;
+    :func:`lq_reason` says why.
+
+    >>> import polars as pl
+    >>> round(pl.select(lq(1714, 79006, 879213, 15593224)).item(), 7)
+    0.3847623
+    >>> pl.select(lq(5, 0, 10, 100)).item() is None
+    True
+    """
+    return safe_div(safe_div(x, region_total), safe_div(reference_value, reference_total))
+
+
+def lq_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
+              name: str = "lq") -> pl.Expr:
+    """Why :func:`lq` is null (null where it is not).
+
+    >>> import polars as pl
+    >>> pl.select(lq_reason(5, 0, 10, 100)).item()
+    'lq: region total is 0'
+    >>> pl.select(lq_reason(5, 50, 10, 100)).item() is None
+    True
+    """
+    x, rt, rv, rT = (as_expr(v) for v in (x, region_total, reference_value, reference_total))
+    return first_reason(
+        (x.is_null(), f"{name}: value is missing"),
+        *zero_or_missing(name, "region total", rt),
+        *zero_or_missing(name, "reference value", rv),
+        *zero_or_missing(name, "reference total", rT),
+        (lq(x, rt, rv, rT).is_null(), f"{name}: not finite"),
+    )
+
+
+def slq(lq_value: ExprLike) -> pl.Expr:
+    r"""Symmetric location quotient, in (-1, 1) and 0 where LQ = 1.
+
+    .. math:: SLQ = \frac{LQ - 1}{LQ + 1}
+
+    Source: Dalum, Laursen & Villumsen (1998), "Structural change in OECD export specialisation
+    patterns", *International Review of Applied Economics* 12(3). Null where LQ is null
+    (the reason is the LQ's).
+
+    >>> import polars as pl
+    >>> pl.select(slq(3.0)).item()
+    0.5
+    >>> pl.select(slq(1.0)).item()
+    0.0
+    """
+    e = as_expr(lq_value)
+    return safe_div(e - 1.0, e + 1.0)
+
+
+def count_scale(unit: ExprLike) -> pl.Expr:
+    """Factor from ``unit`` to single counted units; null for units that are not counts.
+
+    A null unit gives 1 (the values decide, see :func:`lq_ci_reason`).
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"u": ["persons", "万人", "yuan", None]}).select(count_scale("u"))["u"].to_list()
+    [1.0, 10000.0, None, 1.0]
+    """
+    u = as_expr(unit)
+    scaled = u.str.strip_chars().str.to_lowercase().replace_strict(COUNT_UNITS, default=None, return_dtype=pl.Float64)
+    return pl.when(u.is_not_null()).then(scaled).otherwise(pl.lit(1.0))
+
+
+def _is_whole(e: pl.Expr) -> pl.Expr:
+    return (e - e.round(0)).abs() <= 1e-6 * pl.max_horizontal(e.abs(), pl.lit(1.0))
+
+
+def lq_log_variance(x: ExprLike, region_total: ExprLike, reference_value: ExprLike,
+                    reference_total: ExprLike) -> pl.Expr:
+    r"""Delta-method variance of :math:`\ln LQ` for multinomial counts.
+
+    .. math:: \operatorname{Var}(\ln LQ) \approx \frac{1}{x_{r,i}} - \frac{1}{x_{r,*}}
+       - \frac{1}{x_{R,i}} - \frac{1}{x_{R,*}} + \frac{2\,x_{r,i}}{x_{r,*}\,x_{R,i}}
+
+    Source: indicators.md; Moineddin, Beyene & Boyle (2003), *Geographical Analysis* 35:249
+    discuss LQ intervals. Inputs must be counts (see :func:`lq_ci_low`). Null when a count is
+    0 or the variance is not positive.
+
+    >>> import polars as pl
+    >>> round(pl.select(lq_log_variance(100, 1000, 1000, 100000)).item(), 6)
+    0.00819
+    """
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
+    var = (safe_div(1.0, x) - safe_div(1.0, rt) - safe_div(1.0, rv) - safe_div(1.0, rT)
+           + safe_div(2.0 * x, rt * rv))
+    return pl.when(var > 0).then(var).otherwise(None)
+
+
+def _ci(x, rt, rv, rT, unit, z, sign):
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, rt, rv, rT))
+    scale = count_scale(unit) if unit is not None else pl.lit(1.0)
+    xs, rts, rvs, rTs = (v * scale for v in (x, rt, rv, rT))
+    ok = pl.all_horizontal(_is_whole(xs), _is_whole(rts), _is_whole(rvs), _is_whole(rTs), x > 0)
+    var = lq_log_variance(xs, rts, rvs, rTs)
+    value = lq(x, rt, rv, rT)
+    bound = finite_or_null((value.log() + sign * z * var.sqrt()).exp())
+    return pl.when(ok.fill_null(False)).then(bound).otherwise(None)
+
+
+def lq_ci_low(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
+              unit: ExprLike | None = None, z: float = Z95) -> pl.Expr:
+    r"""Lower bound of the confidence interval of LQ (95% by default).
+
+    .. math:: LQ \cdot \exp\left(-z \sqrt{\operatorname{Var}(\ln LQ)}\right)
+
+    with the variance of :func:`lq_log_variance`. Counts only: null (see
+    :func:`lq_ci_reason`) when the unit is not a count (yuan, percent; see
+    :data:`COUNT_UNITS`; ``万人`` is scaled to persons first), when a value is not a whole
+    number, when :math:`x_{r,i} = 0` (LQ = 0 has no log-scale interval) or when the variance
+    is not positive. Coverage is checked by simulation in the tests.
+
+    >>> import polars as pl
+    >>> round(pl.select(lq_ci_low(100, 1000, 1000, 100000)).item(), 4)
+    8.3747
+    >>> pl.select(lq_ci_low(1.5, 1000, 1000, 100000)).item() is None
+    True
+    """
+    return _ci(x, region_total, reference_value, reference_total, unit, z, -1.0)
+
+
+def lq_ci_high(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
+               unit: ExprLike | None = None, z: float = Z95) -> pl.Expr:
+    r"""Upper bound of the confidence interval of LQ (95% by default).
+
+    .. math:: LQ \cdot \exp\left(+z \sqrt{\operatorname{Var}(\ln LQ)}\right)
+
+    Same rules as :func:`lq_ci_low`.
+
+    >>> import polars as pl
+    >>> round(pl.select(lq_ci_high(100, 1000, 1000, 100000)).item(), 4)
+    11.9408
+    """
+    return _ci(x, region_total, reference_value, reference_total, unit, z, 1.0)
+
+
+def lq_ci_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
+                 unit: ExprLike | None = None) -> pl.Expr:
+    """Why the LQ confidence interval is null (null where it is not).
+
+    >>> import polars as pl
+    >>> pl.select(lq_ci_reason(5, 50, 10, 100, pl.lit("yuan"))).item()
+    "lq_ci: unit 'yuan' is not a count"
+    >>> pl.select(lq_ci_reason(5.5, 50, 10, 100)).item()
+    'lq_ci: values are not whole counts'
+    """
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
+    u = as_expr(unit) if unit is not None else pl.lit(None, dtype=pl.String)
+    scale = count_scale(u)
+    not_count = scale.is_null()
+    not_whole = ~pl.all_horizontal(*(_is_whole(v * scale) for v in (x, rt, rv, rT)))
+    base = lq_reason(x, rt, rv, rT, name="lq_ci")
+    bad_unit = pl.concat_str(pl.lit("lq_ci: unit '"), u, pl.lit("' is not a count"))
+    low = lq_ci_low(x, rt, rv, rT, u)
+    return (
+        pl.when(base.is_not_null()).then(base)
+        .when(not_count.fill_null(False)).then(bad_unit)
+        .when(not_whole.fill_null(False)).then(pl.lit("lq_ci: values are not whole counts"))
+        .when(x <= 0).then(pl.lit("lq_ci: value is 0 (no interval on the log scale)"))
+        .when(low.is_null()).then(pl.lit("lq_ci: variance is not positive"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def lq_excl_own(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike) -> pl.Expr:
+    r"""LQ against the reference economy without the region itself.
+
+    .. math:: LQ^{excl}_{r,i} = \frac{x_{r,i} / x_{r,*}}{(x_{R,i} - x_{r,i}) / (x_{R,*} - x_{r,*})}
+
+    For large regions (Guangdong within China) whose own weight pulls the reference towards
+    them. Null when a remainder is not positive (the region is the whole reference) or an
+    input is null; see :func:`lq_excl_own_reason`.
+
+    >>> import polars as pl
+    >>> pl.select(lq_excl_own(20, 100, 40, 300)).item()
+    2.0
+    """
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
+    rest_i, rest_t = rv - x, rT - rt
+    ok = (rest_i > 0) & (rest_t > 0)
+    return pl.when(ok).then(lq(x, rt, rest_i, rest_t)).otherwise(None)
+
+
+def lq_excl_own_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike,
+                       reference_total: ExprLike) -> pl.Expr:
+    """Why :func:`lq_excl_own` is null.
+
+    >>> import polars as pl
+    >>> pl.select(lq_excl_own_reason(40, 100, 40, 300)).item()
+    'lq_excl_own: reference value minus own value is not positive'
+    """
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
+    name = "lq_excl_own"
+    return first_reason(
+        (x.is_null(), f"{name}: value is missing"),
+        *zero_or_missing(name, "region total", rt),
+        (rv.is_null(), f"{name}: reference value is missing"),
+        (rT.is_null(), f"{name}: reference total is missing"),
+        (rv - x <= 0, f"{name}: reference value minus own value is not positive"),
+        (rT - rt <= 0, f"{name}: reference total minus own total is not positive"),
+        (lq_excl_own(x, rt, rv, rT).is_null(), f"{name}: not finite"),
+    )
+
