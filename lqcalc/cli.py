@@ -1,0 +1,160 @@
+"""Command line: a thin layer over the library. ``lqcalc --help`` lists the commands.
+
+Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import sys
+
+import click
+
+from lqcalc import __version__
+from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, apply, make_config
+from lqcalc.errors import LqcalcError
+
+
+class LqcalcGroup(click.Group):
+    """Turns lqcalc errors into messages and exit codes (no tracebacks for users)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except LqcalcError as exc:
+            kind = {2: "usage error", 3: "invalid data"}.get(exc.exit_code, "error")
+            click.echo(f"lqcalc: {kind}: " + exc.render(), err=True)
+            ctx.exit(exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("LQCALC_DEBUG"):
+                raise
+            click.echo(
+                f"lqcalc: internal error: {type(exc).__name__}: {exc}\n"
+                "  this is a bug in lqcalc, not a problem with your data; rerun with LQCALC_DEBUG=1 "
+                "for the traceback and report it",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+EPILOG = """\b
+Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid data.
+Start with `lqcalc demo --out demo-out`, then `lqcalc run --help`."""
+
+
+@click.group(cls=LqcalcGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="lqcalc")
+def main() -> None:
+    """lqcalc: location quotients and industrial-cluster indicators from regional statistics.
+
+    Reads long tables, NBS portal exports and yearbook tables (CSV, XLS, XLSX, Parquet),
+    validates them, computes location quotients, shares, concentration, growth and
+    shift-share, classifies clusters, and writes Parquet, summary tables and a DuckDB
+    database with SQL macros.
+    """
+
+
+def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
+    import polars as pl
+
+    m = result.manifest
+    if as_json:
+        click.echo(json.dumps({"out": str(result.out), "rows": m["rows"], "outputs": m.get("outputs", {}),
+                               "warnings": result.warnings, "timings": m.get("timings", {})}, ensure_ascii=False, indent=2))
+        return
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if quiet:
+        return
+    ind = result.tables["indicators"]
+    r = m["rows"]
+    click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
+    click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))
+    strongest = (
+        ind.filter(pl.col("lq").is_not_null())
+        .sort("lq", descending=True)
+        .head(top)
+        .select("region", *[c for c in ("region_name",) if ind["region_name"].null_count() < ind.height],
+                "industry", *[c for c in ("industry_name",) if ind["industry_name"].null_count() < ind.height],
+                "year", "measure", "value", pl.col("lq").round(3))
+    )
+    if strongest.height:
+        with pl.Config(tbl_rows=top, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, fmt_str_lengths=40,
+                       tbl_width_chars=120):
+            click.echo(f"strongest concentrations (highest LQ):\n{strongest}")
+
+
+@main.command(epilog="""\b
+Examples:
+  lqcalc run oews.csv --region-col area_code --industry-col occ_code \\
+      --value-col employment --reference-region 0000000 --total-industry 000000 --out out/
+  lqcalc run --config run.toml
+  lqcalc run 分省年度数据.csv --out out/        (NBS portal export, detected)""")
+@click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--out", "-o", metavar="DIR", help="Output directory (written at once; replaced only if it holds a previous lqcalc output).")
+@apply(REFERENCE_OPTIONS)
+@apply(READ_OPTIONS)
+@click.option("--base-year", type=int, help="Start year of growth and shift-share (default: first year).")
+@click.option("--end-year", type=int, help="End year of growth and shift-share (default: last year).")
+@click.option("--dynamic", is_flag=True, default=None, help="Also consecutive-year growth rows (dynamic shift-share).")
+@click.option("--intensity", multiple=True, metavar="A/B", help="Intensity of measure A over measure B (repeatable).")
+@click.option("--target", "targets", multiple=True, metavar="MEASURE:REGION:INDUSTRY:YEAR=VALUE",
+              help="A target to reach: reports the required CAGR (repeatable).")
+@click.option("--region-hierarchy", metavar="CSV", type=click.Path(dir_okay=False), help="CSV region,parent for LQ against a parent region.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of summary labels and charts.")
+@click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts.")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable run summary.")
+def run(inputs, config_file, as_json, **flags):
+    """Compute indicators from INPUT files into --out DIR.
+
+    Long tables need --region-col, --industry-col and --value-col (and --year-col when there
+    are years). The reference economy is --reference-region's row when given, else the sum of
+    the regions; a region's total is --total-industry's row when given, else the sum of its
+    industries. Explicit rows always win over computed sums.
+    """
+    from lqcalc.pipeline import run as run_pipeline
+
+    cfg = make_config(inputs, config_file, **flags)
+    if as_json:
+        cfg.quiet = True
+    result = run_pipeline(cfg)
+    _report(result, as_json, cfg.quiet)
+
+
+@main.command(epilog="The sample and its provenance: data/samples/ (shipped inside the package).")
+@click.option("--out", "-o", metavar="DIR", default="demo-out", show_default=True, help="Output directory.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of labels.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def demo(out, lang, quiet):
+    """Run the whole pipeline offline on a real shipped sample (UK BRES, NUTS2, 2015-2018)."""
+    from lqcalc.demo import demo_config
+    from lqcalc.pipeline import run as run_pipeline
+
+    cfg = demo_config(out, lang=lang, quiet=quiet)
+    result = run_pipeline(cfg)
+    _report(result, False, quiet)
+
+
+def _register_optional() -> None:
+    """Commands living in their own modules (kept import-light for a fast --help)."""
+    for module, attr, name in (
+        ("lqcalc.cli_import", "import_command", "import"),
+        ("lqcalc.cli_validate", "validate_command", "validate"),
+        ("lqcalc.cli_sql", "sql_command", "sql"),
+    ):
+        if importlib.util.find_spec(module) is None:
+            continue
+        mod = importlib.import_module(module)
+        main.add_command(getattr(mod, attr), name)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

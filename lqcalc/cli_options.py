@@ -1,0 +1,58 @@
+"""Options shared by ``lqcalc run`` and ``lqcalc validate``, defined once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+READ_OPTIONS = [
+    click.option("--region-col", metavar="NAME", help="Column with the region code (default: region, area_code, 地区 ...)."),
+    click.option("--industry-col", metavar="NAME", help="Column with the industry / occupation code (default: industry ...)."),
+    click.option("--year-col", metavar="NAME", help="Column with the year (optional; default: year if present)."),
+    click.option("--value-col", "value_cols", metavar="NAME", multiple=True,
+                 help="Column with values; repeat for several measures (each becomes a measure named after it)."),
+    click.option("--region-name-col", metavar="NAME", help="Column with region names (optional)."),
+    click.option("--industry-name-col", metavar="NAME", help="Column with industry names (optional)."),
+    click.option("--layout", type=click.Choice(["long", "nbs-classic", "nbs-new", "nbs-regions-indicators",
+                                                "nbs-indicators-years", "nbs-national", "yearbook"]),
+                 help="Input layout (detected when omitted)."),
+    click.option("--encoding", metavar="CODEC", help="Text encoding (detected: UTF-8, else GB18030)."),
+    click.option("--unit", metavar="UNIT", help="Unit of the values when the file does not say (万人, 亿元, persons ...)."),
+    click.option("--indicator", metavar="NAME", help="Indicator name when the file does not say (NBS new-format exports)."),
+    click.option("--year", type=int, metavar="YYYY", help="Year of a file that has none."),
+    click.option("--sheet", metavar="NAME", help="Excel sheet to read (default: the first)."),
+    click.option("--zero-as-missing", is_flag=True, default=None, help="Treat 0 as missing (scraped series that write missing as 0.0)."),
+    click.option("--region-map", metavar="CSV", type=click.Path(dir_okay=False), help="CSV name,code that adds or overrides region names."),
+]
+
+REFERENCE_OPTIONS = [
+    click.option("--config", "config_file", metavar="run.toml", type=click.Path(dir_okay=False),
+                 help="TOML file with the same settings; flags on the command line override it."),
+    click.option("--reference-region", metavar="CODE", help="Region row that is the reference economy (0000000, 000000, 全国). "
+                 "Without it the reference is the sum of the regions."),
+    click.option("--total-industry", metavar="CODE", help="Industry row that is the all-industry total (000000, 合计). "
+                 "Without it a region's total is the sum of its industries (which must not be nested)."),
+    click.option("--on-invalid", type=click.Choice(["fail", "quarantine"]),
+                 help="fail (default): stop with exit code 3; quarantine: drop bad rows into rejected.parquet and go on."),
+]
+
+
+def apply(options: list) -> Any:
+    """Decorator applying a list of click options in the order they are listed."""
+
+    def decorator(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+
+    return decorator
+
+
+def make_config(inputs: tuple[str, ...], config_file: str | None, **flags: Any):
+    """Build a :class:`lqcalc.config.RunConfig` from a config file and the flags."""
+    from lqcalc.config import build_config, load_toml
+
+    file_settings = load_toml(config_file) if config_file else {}
+    flags["inputs"] = list(inputs) if inputs else None
+    return build_config(file_settings, flags)

@@ -1,0 +1,184 @@
+"""Reader for long tables: one row per region x industry (x year), one column per measure.
+
+CSV (UTF-8 or GB18030, comma / semicolon / tab), Parquet and Excel (first sheet or
+``--sheet``). Every cell is read as text first so codes keep their exact form
+(``0010180``, ``0161``, ``31-33``); numbers are then parsed with every failure located
+(file, line, column, value).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from lqcalc import schema
+from lqcalc.config import ReadOptions
+from lqcalc.errors import DataError, Problem, UsageError, closest, did_you_mean
+from lqcalc.io.text import decode_bytes, parse_numbers, parse_years
+
+#: Column names tried, in order, when an option is not given.
+DEFAULT_COLUMNS = {
+    "region_col": ["region", "region_code", "area_code", "地区代码", "地区"],
+    "industry_col": ["industry", "industry_code", "行业代码", "行业"],
+    "year_col": ["year", "年份"],
+    "region_name_col": ["region_name", "area_name", "地区名称"],
+    "industry_name_col": ["industry_name", "行业名称"],
+}
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+def read_table_as_text(path: Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
+    """Read any supported file into a frame of text columns plus ``__line`` (1-based line).
+
+    Returns the frame and what was found out about the file (format, encoding).
+    """
+    suffix = path.suffix.lower()
+    info: dict = {"file": str(path)}
+    if suffix in PARQUET_SUFFIXES:
+        try:
+            df = pl.read_parquet(path)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is bad input
+            raise DataError(f"cannot read {path} as Parquet: {exc}", [Problem("unreadable_file", str(exc), str(path))]) from exc
+        info["format"] = "parquet"
+        numeric_codes = [c for c, t in df.schema.items() if t.is_integer()]
+        info["integer_columns"] = numeric_codes
+        df = df.with_row_index("__line", offset=1).with_columns(pl.col("__line").cast(pl.Int64))
+        return df, info
+    if suffix in EXCEL_SUFFIXES:
+        try:
+            kwargs = {"sheet_name": opts.sheet} if opts.sheet else {"sheet_id": 1}
+            df = pl.read_excel(path, engine="calamine", infer_schema_length=0, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise DataError(
+                f"cannot read {path} as an Excel workbook",
+                [Problem("unreadable_file", f"{type(exc).__name__}: {exc}", str(path),
+                         hint="open and save it again in Excel, or export the sheet as CSV")],
+            ) from exc
+        info["format"] = "excel"
+        df = df.with_row_index("__line", offset=2).with_columns(pl.col("__line").cast(pl.Int64))
+        return df, info
+    if suffix not in CSV_SUFFIXES:
+        raise UsageError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}",
+            hint="lqcalc reads .csv, .tsv, .txt, .parquet, .xlsx and .xls",
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(f"{path} is empty", [Problem("empty_file", "the file has no content", str(path), hint="check the download")])
+    text, encoding = decode_bytes(data, path, opts.encoding)
+    info.update(format="csv", encoding=encoding)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    sep = max([",", ";", "\t"], key=first.count)
+    try:
+        source = data if encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+        df = pl.read_csv(source, infer_schema=False, separator=sep, truncate_ragged_lines=False)
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"cannot parse {path} as CSV", [Problem("malformed_csv", str(exc).splitlines()[0], str(path),
+                                                                 hint="check quoting and that every line has the same number of fields")]) from exc
+    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+    df = df.with_row_index("__line", offset=2).with_columns(pl.col("__line").cast(pl.Int64))
+    return df, info
+
+
+def _resolve(name: str | None, option: str, columns: list[str], path: Path, required: bool) -> str | None:
+    if name is not None:
+        if name in columns:
+            return name
+        hint = did_you_mean(name, columns) or "choose one of the available columns"
+        raise UsageError(
+            f"{path}: column {name!r} (given with --{option.replace('_col', '-col').replace('_', '-')}) not found; "
+            f"available columns: {', '.join(columns)}",
+            hint=hint,
+        )
+    for cand in DEFAULT_COLUMNS.get(option, []):
+        if cand in columns:
+            return cand
+    if required:
+        flag = "--" + option.replace("_", "-")
+        raise UsageError(
+            f"{path}: which column holds the {option.replace('_col', '').replace('_', ' ')}? available columns: {', '.join(columns)}",
+            hint=f"pass {flag} NAME",
+        )
+    return None
+
+
+def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
+    """Read one long table into the tidy table.
+
+    Each ``--value-col`` becomes a measure named after the column. Returns the tidy frame
+    and a dict describing what was read (format, encoding, rows, normalizations).
+    Raises :class:`DataError` with every unparseable cell located.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"input file not found: {path}")
+    raw, info = read_table_as_text(path, opts)
+    columns = [c for c in raw.columns if c != "__line"]
+    if raw.height == 0:
+        raise DataError(f"{path} has a header but no data rows", [Problem("no_rows", "no data rows after the header", str(path), 1)])
+    region_col = _resolve(opts.region_col, "region_col", columns, path, True)
+    industry_col = _resolve(opts.industry_col, "industry_col", columns, path, True)
+    year_col = _resolve(opts.year_col, "year_col", columns, path, False)
+    rname_col = _resolve(opts.region_name_col, "region_name_col", columns, path, False)
+    iname_col = _resolve(opts.industry_name_col, "industry_name_col", columns, path, False)
+    if opts.value_cols:
+        value_cols = [_resolve(v, "value_col", columns, path, True) for v in opts.value_cols]
+    elif "value" in columns:
+        value_cols = ["value"]
+    else:
+        raise UsageError(
+            f"{path}: which columns hold the values? available columns: {', '.join(columns)}",
+            hint="pass --value-col NAME (repeat it for several measures)",
+        )
+    used = {region_col, industry_col, year_col, *value_cols}
+    if len(used - {None}) < len([c for c in [region_col, industry_col, year_col, *value_cols] if c]):
+        raise UsageError(f"{path}: the same column is given for two roles", hint="check --region-col, --industry-col, --year-col and --value-col")
+
+    file = str(path)
+    problems: list[Problem] = []
+    df = raw.select(
+        pl.col("__line"),
+        *(pl.col(c).cast(pl.String).str.strip_chars(" \t\u3000").alias(f"__key_{k}") for k, c in
+          (("region", region_col), ("industry", industry_col)) ),
+        *( [pl.col(year_col).alias("__year")] if year_col else [] ),
+        *( [pl.col(rname_col).cast(pl.String).alias("region_name")] if rname_col else [] ),
+        *( [pl.col(iname_col).cast(pl.String).alias("industry_name")] if iname_col else [] ),
+        *(pl.col(v).alias(f"__val_{i}") for i, v in enumerate(value_cols)),
+    )
+    for key, col in (("region", region_col), ("industry", industry_col)):
+        empty = df.filter(pl.col(f"__key_{key}").is_null() | (pl.col(f"__key_{key}") == ""))
+        for line in empty["__line"].head(50).to_list():
+            problems.append(Problem("missing_key", f"the {key} code is empty", file, line, col, "",
+                                    f"every row needs a {key}; a footnote or a blank line read as a row?"))
+    if year_col:
+        df, year_problems = parse_years(df, "__year", file=file)
+        problems += [Problem(p.rule, p.message, p.file, p.line, year_col, p.value, p.hint) for p in year_problems]
+    val_names = [f"__val_{i}" for i in range(len(value_cols))]
+    df, num_problems, counts = parse_numbers(df, val_names, file=file, zero_as_missing=opts.zero_as_missing)
+    rename = dict(zip(val_names, value_cols))
+    problems += [Problem(p.rule, p.message, p.file, p.line, rename.get(p.column, p.column), p.value, p.hint) for p in num_problems]
+    if problems:
+        raise DataError(f"{path}: {len(problems)} cell(s) cannot be read", problems)
+
+    long = df.unpivot(
+        index=[c for c in df.columns if c not in val_names], on=val_names, variable_name="measure", value_name="value"
+    ).with_columns(pl.col("measure").replace_strict(rename, return_dtype=pl.String))
+    tidy = long.rename({"__key_region": "region", "__key_industry": "industry", "__line": "source_line"})
+    if year_col:
+        tidy = tidy.rename({"__year": "year"})
+    tidy = tidy.with_columns(
+        pl.lit(file).alias("source_file"),
+        pl.lit(opts.unit).alias("unit"),
+    )
+    info.update(
+        layout="long",
+        rows=raw.height,
+        columns={"region": region_col, "industry": industry_col, "year": year_col, "values": value_cols,
+                 "region_name": rname_col, "industry_name": iname_col},
+        **counts,
+    )
+    return schema.conform(tidy), info

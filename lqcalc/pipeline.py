@@ -1,0 +1,133 @@
+"""The run: read -> validate -> denominators -> indicators -> write (all or nothing)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from lqcalc import schema
+from lqcalc.config import RunConfig
+from lqcalc.errors import DataError, Problem, UsageError
+
+#: Output tables written as Parquet, in this order.
+TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the output directory, its tables and the manifest."""
+
+    out: Path
+    tables: dict[str, pl.DataFrame]
+    manifest: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+class Stages:
+    """Timing of the pipeline stages, reported on stderr unless quiet."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.times: dict[str, float] = {}
+        self._t = time.perf_counter()
+        self._name: str | None = None
+
+    def start(self, name: str, label: str) -> None:
+        self._close()
+        self._name = name
+        self._t = time.perf_counter()
+        if not self.quiet:
+            import click
+
+            click.echo(f"• {label} …", err=True)
+
+    def _close(self) -> None:
+        if self._name is not None:
+            self.times[self._name] = round(time.perf_counter() - self._t, 4)
+            self._name = None
+
+    def done(self) -> dict[str, float]:
+        self._close()
+        return self.times
+
+
+def basic_checks(tidy: pl.DataFrame) -> list[Problem]:
+    """Rules that make indicators meaningless: duplicate keys, negative or non-finite values."""
+    problems: list[Problem] = []
+    dup = tidy.filter(pl.struct(schema.KEY).is_duplicated())
+    for row in dup.sort(schema.KEY, nulls_last=True).head(50).iter_rows(named=True):
+        problems.append(Problem(
+            "duplicate_key",
+            f"region {row['region']!r}, industry {row['industry']!r}, year {row['year']}, measure {row['measure']!r} appears more than once",
+            row["source_file"], row["source_line"], None, None,
+            "keep one row per region, industry, year and measure (two files or two vintages of the same figure?)",
+        ))
+    bad = tidy.filter((pl.col("value") < 0) | ~pl.col("value").is_finite())
+    for row in bad.head(50).iter_rows(named=True):
+        rule = "negative_value" if row["value"] < 0 else "non_finite"
+        problems.append(Problem(rule, "values must be finite and >= 0", row["source_file"], row["source_line"],
+                                row["measure"], str(row["value"]), "a count or an amount cannot be negative"))
+    return problems
+
+
+def _read(cfg: RunConfig) -> tuple[pl.DataFrame, list[dict]]:
+    from lqcalc.io import read_inputs
+
+    return read_inputs(cfg.inputs, cfg.read)
+
+
+def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
+    """Run the whole pipeline and write ``cfg.out`` atomically; raise on any problem."""
+    from lqcalc.indicators import build_tables
+    from lqcalc.output.atomic import atomic_directory, check_target
+    from lqcalc.output.manifest import sha256_file, versions, write_manifest
+    from lqcalc.totals import attach_totals
+
+    stages = stages or Stages(cfg.quiet)
+    if not cfg.out:
+        raise UsageError("no output directory given", hint="pass --out DIR")
+    check_target(Path(cfg.out).absolute())
+
+    stages.start("read", f"reading {len(cfg.inputs)} file(s)")
+    tidy, infos = _read(cfg)
+    rows_read = tidy.height
+
+    stages.start("validate", "validating")
+    problems = basic_checks(tidy)
+    if problems:
+        raise DataError(f"the input breaks {len(problems)} rule(s); nothing was written", problems)
+    used = tidy
+
+    stages.start("indicators", "computing indicators")
+    totals = attach_totals(used, cfg.reference_region, cfg.total_industry)
+    tables = build_tables(totals.base, cfg)
+
+    stages.start("write", f"writing {cfg.out}")
+    manifest: dict[str, Any] = {
+        "lqcalc_version": versions()["lqcalc"],
+        "versions": versions(),
+        "inputs": [
+            {"path": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for p in cfg.inputs
+        ],
+        "read": infos,
+        "settings": cfg.to_dict(),
+        "reference_region": totals.reference_region,
+        "total_industry": totals.total_industry,
+        "rows": {"read": rows_read, "used": used.height, "rejected": rows_read - used.height},
+        "warnings": totals.warnings,
+    }
+    with atomic_directory(cfg.out) as tmp:
+        tidy.write_parquet(tmp / "tidy.parquet", compression="zstd")
+        outputs = {"tidy": tidy.height}
+        for name in TABLE_NAMES:
+            if name in tables:
+                tables[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
+                outputs[name] = tables[name].height
+        manifest["outputs"] = outputs
+        write_manifest(tmp / "manifest.json", manifest)
+    manifest["timings"] = stages.done()
+    return RunResult(Path(cfg.out), tables, manifest, totals.warnings)

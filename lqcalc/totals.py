@@ -1,0 +1,158 @@
+"""Region totals and the reference economy: the denominators of every indicator.
+
+Rules (see docs/methodology.md, "Notation"):
+
+* ``x[r,*]`` region total: the explicit all-industry row (``--total-industry``) when given,
+  otherwise the sum of the industries, which must then all be leaves of the code hierarchy.
+* ``x[R,i]`` reference value: the explicit reference-region row (``--reference-region``) when
+  given, otherwise the sum over regions.
+* ``x[R,*]`` reference total: the reference region's all-industry row, or the matching sum.
+
+An explicit row always wins over a computed sum: the parts need not add up to it
+(suppressed cells, regions left out, overlapping areas). Sums skip missing cells but a sum of
+nothing is null, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from lqcalc.errors import UsageError, closest
+from lqcalc.hierarchy import leaf_codes, looks_like_total, nested_pairs
+
+GROUP = ["year", "measure"]
+
+
+@dataclass
+class Totals:
+    """The base frame (tidy + denominators) and what was decided on the way."""
+
+    base: pl.DataFrame
+    reference_region: str | None
+    total_industry: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _match_code(given: str, frame: pl.DataFrame, code_col: str, name_col: str, option: str) -> str:
+    """Find ``given`` among the codes, or else among the names (``全国`` -> ``000000``)."""
+    codes = frame[code_col].unique().drop_nulls()
+    if given in set(codes.to_list()):
+        return given
+    names = frame.filter(pl.col(name_col).str.strip_chars() == given.strip())[code_col].unique().drop_nulls().to_list()
+    if len(names) == 1:
+        return names[0]
+    labels = codes.to_list() + frame[name_col].unique().drop_nulls().to_list()
+    near = closest(given, labels, 5)
+    raise UsageError(
+        f"{option} {given!r} is not a {code_col} code or name in the input",
+        hint="the closest are: " + ", ".join(repr(c) for c in near),
+    )
+
+
+def _nonnull_sum(expr: pl.Expr, over: list[str]) -> pl.Expr:
+    """Sum over a window, null (not 0) when every part is missing."""
+    return pl.when(expr.count().over(over) > 0).then(expr.sum().over(over)).otherwise(None)
+
+
+def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total_industry: str | None = None) -> Totals:
+    """Add ``region_total``, ``reference_value``, ``reference_total`` and flags to the tidy table.
+
+    Raises :class:`UsageError` when the denominators are ambiguous: nested industry codes or an
+    all-industry code without ``total_industry``, nested region codes without
+    ``reference_region``, or a named reference region / total industry that is not there.
+
+    >>> t = pl.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                   "measure": "emp", "value": [1.0, 3.0, 2.0, 2.0]})
+    >>> from lqcalc.schema import conform
+    >>> attach_totals(conform(t)).base.select("region", "industry", "region_total", "reference_value", "reference_total").rows()
+    [('A', 'x', 4.0, 3.0, 8.0), ('A', 'y', 4.0, 5.0, 8.0), ('B', 'x', 4.0, 3.0, 8.0), ('B', 'y', 4.0, 5.0, 8.0)]
+    """
+    warnings: list[str] = []
+    if reference_region is not None:
+        reference_region = _match_code(str(reference_region), tidy, "region", "region_name", "--reference-region")
+    if total_industry is not None:
+        total_industry = _match_code(str(total_industry), tidy, "industry", "industry_name", "--total-industry")
+
+    industries = tidy.select("industry", "industry_name").unique("industry", keep="first").sort("industry")
+    codes = industries["industry"].to_list()
+    if total_industry is None:
+        totals = [c for c, n in industries.iter_rows() if looks_like_total(c, n)]
+        pairs = nested_pairs(codes, limit=3)
+        if totals or pairs:
+            what = (
+                f"an all-industry code ({', '.join(repr(t) for t in totals[:3])})" if totals
+                else "codes nested in each other (" + ", ".join(f"{p!r} contains {c!r}" for p, c in pairs) + ")"
+            )
+            raise UsageError(
+                f"the industry codes include {what}, so summing them would count the same jobs "
+                "more than once",
+                hint=(f"pass --total-industry {totals[0]!r} to use the explicit total row"
+                      if totals else "pass --total-industry CODE naming the all-industry row, or keep only "
+                      "one level of the classification in the input"),
+            )
+    leaves = leaf_codes([c for c in codes if c != total_industry])
+
+    if reference_region is None:
+        regions = tidy["region"].unique().drop_nulls().to_list()
+        rpairs = nested_pairs(regions, limit=3)
+        if rpairs:
+            raise UsageError(
+                "the region codes are nested (" + ", ".join(f"{p!r} contains {c!r}" for p, c in rpairs)
+                + "), so summing regions would count them twice",
+                hint="pass --reference-region CODE naming the reference economy's row, or keep one level of regions",
+            )
+        suspect = _sum_of_others(tidy, total_industry)
+        if suspect:
+            warnings.append(
+                f"region {suspect!r} looks like the sum of the other regions; if it is the reference "
+                f"economy, pass --reference-region {suspect!r}"
+            )
+
+    value = pl.col("value")
+    is_total = (pl.col("industry") == total_industry) if total_industry is not None else pl.lit(False)
+    is_ref = (pl.col("region") == reference_region) if reference_region is not None else pl.lit(False)
+    region_keys = ["region", *GROUP]
+    industry_keys = ["industry", *GROUP]
+
+    if total_industry is not None:
+        region_total = value.filter(is_total).first().over(region_keys)
+    else:
+        region_total = _nonnull_sum(value, region_keys)
+
+    if reference_region is not None:
+        reference_value = value.filter(is_ref).first().over(industry_keys)
+        if total_industry is not None:
+            reference_total = value.filter(is_ref & is_total).first().over(GROUP)
+        else:
+            ref_vals = value.filter(is_ref)
+            reference_total = pl.when(ref_vals.count().over(GROUP) > 0).then(ref_vals.sum().over(GROUP))
+    else:
+        reference_value = _nonnull_sum(value, industry_keys)
+        tot_vals = value.filter(is_total) if total_industry is not None else value
+        reference_total = pl.when(tot_vals.count().over(GROUP) > 0).then(tot_vals.sum().over(GROUP))
+
+    base = tidy.with_columns(
+        region_total.alias("region_total"),
+        reference_value.alias("reference_value"),
+        reference_total.alias("reference_total"),
+        is_ref.alias("is_reference_region"),
+        is_total.alias("is_total_industry"),
+        pl.col("industry").is_in(sorted(leaves)).alias("is_leaf"),
+    )
+    return Totals(base, reference_region, total_industry, warnings)
+
+
+def _sum_of_others(tidy: pl.DataFrame, total_industry: str | None, rel_tol: float = 0.01) -> str | None:
+    """The region whose values are (within ``rel_tol``) the sum of all the others, if any."""
+    df = tidy if total_industry is None else tidy.filter(pl.col("industry") == total_industry)
+    per_region = df.group_by("region").agg(pl.col("value").sum().alias("s")).filter(pl.col("s") > 0)
+    if per_region.height < 3:
+        return None
+    grand = per_region["s"].sum()
+    top = per_region.sort("s", descending=True).row(0)
+    others = grand - top[1]
+    if others > 0 and abs(top[1] - others) <= rel_tol * others:
+        return top[0]
+    return None
