@@ -1,0 +1,362 @@
+"""The rules computed with polars: one boolean flag column per error rule, plus warnings.
+
+Row rules (negative value, empty key, year range) are plain expressions. Cross-row rules
+(duplicate keys, a part larger than its total, the reference region missing for a year, two
+units for one measure, two spellings of one region) need group-wise context, which Great
+Expectations 1.x cannot express on one column; they are computed here as a boolean flag per
+row and Great Expectations then checks each flag column
+(``expect_column_values_to_be_in_set(value_set=[False])``), so the suite still counts them.
+
+The same flags give the listing of offending rows (bounded) and the quarantine split.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from lqcalc import schema
+from lqcalc.errors import UsageError, did_you_mean
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+
+#: Flag column of each error rule that is computed row by row.
+FLAG = {
+    "key_null": "_f_key_null",
+    "duplicate_key": "_f_duplicate_key",
+    "negative_value": "_f_negative_value",
+    "non_finite": "_f_non_finite",
+    "year_range": "_f_year_range",
+    "reference_missing": "_f_reference_missing",
+    "total_missing": "_f_total_missing",
+    "exceeds_total": "_f_exceeds_total",
+    "exceeds_reference": "_f_exceeds_reference",
+    "mixed_units": "_f_mixed_units",
+    "region_spelling": "_f_region_spelling",
+    "industry_spelling": "_f_industry_spelling",
+    "footnote_row": "_f_footnote_row",
+}
+
+_KEY_TEXT = ["region", "industry", "measure"]
+
+# Chinese administrative suffixes, longest first: 内蒙古自治区 / 内蒙古, 北京市 / 北京.
+_ADMIN_SUFFIXES = sorted(
+    ["省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "地区", "自治州", "盟"],
+    key=len, reverse=True,
+)
+
+_NOTE = re.compile(
+    r"^\s*(注\s*[：:0-9０-９１-９()（）]|注$|数据来源|资料来源|来源[：:]|说明[：:]|备注|"
+    r"notes?\s*[:.0-9]|sources?\s*[:.]|footnotes?\b|\*|†|‡|[①-⑳])",
+    re.IGNORECASE,
+)
+
+
+def looks_like_note(text: str | None) -> bool:
+    """Whether a region or industry label is a footnote or source line read as a row.
+
+    >>> looks_like_note("注：2015年数据为经济普查修订数"), looks_like_note("数据来源：国家统计局")
+    (True, True)
+    >>> looks_like_note("Source: BLS"), looks_like_note("北京市"), looks_like_note("Sources of Funds")
+    (True, False, False)
+    """
+    if text is None:
+        return False
+    t = str(text)
+    return bool(_NOTE.match(t)) or len(t) > 80
+
+
+def normalize_label(text: str, *, region: bool) -> str:
+    """A spelling-insensitive key: width, case, spaces, punctuation, admin suffixes, zeros.
+
+    >>> normalize_label("内蒙古自治区", region=True) == normalize_label("内蒙古", region=True)
+    True
+    >>> normalize_label("  New  York ", region=True) == normalize_label("new york", region=True)
+    True
+    >>> normalize_label("0161", region=False) == normalize_label("161", region=False)
+    True
+    >>> normalize_label("31-33", region=False) == normalize_label("31", region=False)
+    False
+    """
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = "".join(ch for ch in t if not unicodedata.category(ch)[0] in "PZ" and not ch.isspace())
+    if region:
+        for suf in _ADMIN_SUFFIXES:
+            if t.endswith(suf) and len(t) > len(suf) + 1:
+                t = t[: -len(suf)]
+                break
+    if t.isdigit():
+        t = t.lstrip("0") or "0"
+    return t
+
+
+def spelling_groups(labels: list[str], *, region: bool) -> dict[str, list[str]]:
+    """Labels that share a normalized key with another label: ``{label: [other spellings]}``.
+
+    >>> spelling_groups(["内蒙古", "内蒙古自治区", "北京市"], region=True)
+    {'内蒙古': ['内蒙古自治区'], '内蒙古自治区': ['内蒙古']}
+    """
+    by_key: dict[str, list[str]] = {}
+    for lab in labels:
+        if lab is None:
+            continue
+        by_key.setdefault(normalize_label(lab, region=region), []).append(lab)
+    out: dict[str, list[str]] = {}
+    for group in by_key.values():
+        if len(group) > 1:
+            for lab in group:
+                out[lab] = [o for o in group if o != lab]
+    return out
+
+
+@dataclass
+class Checked:
+    """The table with flag columns, the structural problems and the warnings found."""
+
+    frame: pl.DataFrame | None
+    structural: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    missing_share: list[dict[str, Any]] = field(default_factory=list)
+    reference: str | None = None
+    total: str | None = None
+    active_flags: list[str] = field(default_factory=list)
+
+
+_EXPECTED_KIND = {
+    "region": "text", "region_name": "text", "industry": "text", "industry_name": "text",
+    "measure": "text", "unit": "text", "source_file": "text",
+    "year": "integer", "source_line": "integer", "value": "number",
+}
+REQUIRED = ["region", "industry", "measure", "value"]
+
+
+def _kind_ok(dtype: pl.DataType, kind: str) -> bool:
+    if dtype == pl.Null:
+        return True
+    if kind == "text":
+        return dtype in (pl.String, pl.Categorical) or isinstance(dtype, (pl.String, pl.Categorical, pl.Enum))
+    if kind == "integer":
+        return dtype.is_integer()
+    return dtype.is_numeric()
+
+
+def structure(tidy: pl.DataFrame) -> list[dict[str, Any]]:
+    """Missing required columns and columns of the wrong type (findings, possibly empty)."""
+    out: list[dict[str, Any]] = []
+    for col in REQUIRED:
+        if col not in tidy.columns:
+            out.append({"rule": "column_missing", "column": col})
+    for col, kind in _EXPECTED_KIND.items():
+        if col in tidy.columns and not _kind_ok(tidy.schema[col], kind):
+            out.append({"rule": "column_type", "column": col, "actual": str(tidy.schema[col]),
+                        "expected": {"text": "text (String)", "integer": "integer",
+                                     "number": "number (Float64)"}[kind]})
+    return out
+
+
+def _match(frame: pl.DataFrame, code_col: str, name_col: str, wanted: str, option: str) -> pl.Expr:
+    """Expression selecting the rows of a named reference region / total industry."""
+    wanted = str(wanted)
+    if frame.height == 0:
+        return pl.col(code_col) == wanted
+    if (frame[code_col] == wanted).any():
+        return pl.col(code_col) == wanted
+    if (frame[name_col] == wanted).any():
+        return pl.col(name_col) == wanted
+    choices = frame[code_col].drop_nulls().unique().to_list() + frame[name_col].drop_nulls().unique().to_list()
+    raise UsageError(
+        f"{option} {wanted!r} is not in the input (neither a code nor a name)",
+        hint=did_you_mean(wanted, choices) or f"the input has {frame[code_col].n_unique()} values in {code_col}",
+    )
+
+
+def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry: str | None,
+            tolerance: float, suppressed_share: float = 0.2,
+            year_min: int = YEAR_MIN, year_max: int = YEAR_MAX) -> Checked:
+    """Compute every polars-side rule.
+
+    Returns a :class:`Checked` whose ``frame`` has the tidy columns, ``_row`` (0-based row
+    index in ``tidy``), one ``_f_*`` boolean flag per active error rule and helper columns
+    used in messages (``_dup_count``, ``_total_value``, ``_reference_value``, ``_units``).
+    ``frame`` is None when the table is structurally unusable.
+    """
+    structural = structure(tidy)
+    if structural:
+        return Checked(frame=None, structural=structural)
+    df = schema.conform(tidy).with_row_index("_row")
+    # blank text counts as empty
+    df = df.with_columns([
+        pl.when(pl.col(c).str.strip_chars().str.len_chars() == 0).then(None).otherwise(pl.col(c)).alias(c)
+        for c in _KEY_TEXT
+    ])
+    tol = float(tolerance)
+    v = pl.col("value")
+    flags: dict[str, pl.Expr] = {
+        "key_null": pl.any_horizontal([pl.col(c).is_null() for c in _KEY_TEXT]),
+        "duplicate_key": pl.len().over(schema.KEY) > 1,
+        "negative_value": (v < 0).fill_null(False),
+        "non_finite": (v.is_nan() | v.is_infinite()).fill_null(False),
+        "year_range": ((pl.col("year") < year_min) | (pl.col("year") > year_max)).fill_null(False),
+    }
+    # notes read as rows and rows without keys are reported once, and kept out of the
+    # cross-row rules (a note is not a region that lacks its total)
+    notes = [lab for c in ("region", "industry") for lab in df[c].drop_nulls().unique().to_list() if looks_like_note(lab)]
+    if notes:
+        flags["footnote_row"] = pl.col("region").is_in(notes).fill_null(False) | pl.col("industry").is_in(notes).fill_null(False)
+    primary = flags["key_null"] | flags.get("footnote_row", pl.lit(False))
+    df = df.with_columns(primary.alias("_primary"), pl.len().over(schema.KEY).alias("_dup_count"))
+    real = ~pl.col("_primary")
+    extra: list[pl.Expr] = []
+    if reference_region:
+        is_ref = _match(df, "region", "region_name", reference_region, "--reference-region").fill_null(False)
+        df = df.with_columns((is_ref & real).alias("_is_ref"))
+        flags["reference_missing"] = real & ~pl.col("_is_ref").any().over(["year", "measure"])
+        extra.append(pl.when(pl.col("_is_ref")).then(v).max().over(["industry", "year", "measure"]).alias("_reference_value"))
+    if total_industry:
+        is_tot = _match(df, "industry", "industry_name", total_industry, "--total-industry").fill_null(False)
+        df = df.with_columns((is_tot & real).alias("_is_total"))
+        flags["total_missing"] = real & ~pl.col("_is_total").any().over(["region", "year", "measure"])
+        extra.append(pl.when(pl.col("_is_total")).then(v).max().over(["region", "year", "measure"]).alias("_total_value"))
+    if extra:
+        df = df.with_columns(extra)
+    if total_industry:
+        flags["exceeds_total"] = (
+            ~pl.col("_is_total") & (v > pl.col("_total_value") * (1 + tol)) & v.is_finite() & pl.col("_total_value").is_finite()
+        ).fill_null(False)
+    if reference_region:
+        flags["exceeds_reference"] = (
+            ~pl.col("_is_ref") & (v > pl.col("_reference_value") * (1 + tol)) & v.is_finite() & pl.col("_reference_value").is_finite()
+        ).fill_null(False)
+    # one unit per measure
+    units = (df.lazy().filter(pl.col("unit").is_not_null() & real).group_by("measure")
+             .agg(pl.col("unit").unique().sort().alias("_units")).collect())
+    mixed = units.filter(pl.col("_units").list.len() > 1)
+    if mixed.height:
+        df = df.join(mixed.with_columns(pl.col("_units").list.join(", ")), on="measure", how="left",
+                     nulls_equal=True, maintain_order="left")
+        flags["mixed_units"] = real & pl.col("_units").is_not_null() & pl.col("unit").is_not_null()
+    # spellings, on distinct labels
+    for col, rule, is_region in (("region", "region_spelling", True), ("industry", "industry_spelling", False)):
+        labels = df.filter(real)[col].drop_nulls().unique().to_list()
+        groups = spelling_groups(labels, region=is_region)
+        if groups:
+            m = pl.DataFrame({col: list(groups), f"_others_{col}": [", ".join(o) for o in groups.values()]},
+                             schema={col: pl.String, f"_others_{col}": pl.String})
+            df = df.join(m, on=col, how="left", maintain_order="left")
+            flags[rule] = real & pl.col(f"_others_{col}").is_not_null()
+    df = df.with_columns([expr.alias(FLAG[rule]) for rule, expr in flags.items()]).sort("_row")
+    checked = Checked(frame=df, reference=reference_region, total=total_industry,
+                      active_flags=[r for r in FLAG if r in flags])
+    _warnings(checked, tol=tol, suppressed_share=suppressed_share)
+    return checked
+
+
+def _fmt_share(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
+    df = checked.frame
+    assert df is not None
+    err = pl.any_horizontal([pl.col(FLAG[r]) for r in checked.active_flags]) if checked.active_flags else pl.lit(False)
+    ok = df.filter(~err)
+    w = checked.warnings
+    # missing share per measure x year (all of it is reported; above the threshold also warned)
+    ms = (ok.group_by(["measure", "year"]).agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"))
+          .with_columns((pl.col("missing") / pl.col("cells")).alias("share")).sort(["measure", "year"], nulls_last=True))
+    checked.missing_share = ms.to_dicts()
+    per_measure = (ok.group_by("measure").agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"),
+                                              pl.col("year").n_unique().alias("years"))
+                   .with_columns((pl.col("missing") / pl.col("cells")).alias("share")).sort("measure"))
+    for row in per_measure.iter_rows(named=True):
+        if row["share"] > suppressed_share:
+            w.append({"rule": "suppressed_share", "measure": row["measure"], "share": _fmt_share(row["share"]),
+                      "cells": row["cells"]})
+            if row["years"] > 1:
+                for m in ms.filter((pl.col("measure") == row["measure"]) & (pl.col("share") > suppressed_share)).iter_rows(named=True):
+                    w.append({"rule": "missing_share", "measure": m["measure"], "year": m["year"],
+                              "share": _fmt_share(m["share"]), "cells": m["cells"]})
+    tol_sum = max(tol, 0.01)
+    # a region that is the sum of the other regions (an unnamed national row)
+    cand = ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
+    if checked.reference:
+        cand = cand.filter(~pl.col("_is_ref"))
+    if cand.height:
+        g = ["industry", "year", "measure"]
+        hits = (cand.with_columns(pl.col("value").sum().over(g).alias("_s"), pl.len().over(g).alias("_n"))
+                .with_columns((((pl.col("_s") - 2 * pl.col("value")).abs() <= tol_sum * (pl.col("_s") - pl.col("value")))
+                               & (pl.col("_n") >= 4) & (pl.col("value") > 0)).alias("_hit"))
+                .group_by("region").agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"),
+                                        pl.col("source_file").first(), pl.col("source_line").first())
+                .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("region"))
+        for row in hits.iter_rows(named=True):
+            w.append({"rule": "region_is_sum", "region": row["region"], "groups": row["groups"],
+                      "share": f"{row['hits']}/{row['groups']}", "file": row["source_file"], "line": row["source_line"],
+                      "column": "region", "value": row["region"]})
+    # an industry that is the sum of the other (leaf) industries (an unnamed total)
+    cand = ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
+    if checked.total:
+        cand = cand.filter(~pl.col("_is_total"))
+    if cand.height:
+        leaves = _leaves(cand["industry"].unique().to_list())
+        g = ["region", "year", "measure"]
+        c2 = cand.with_columns(pl.col("industry").is_in(leaves).alias("_leaf"))
+        hits = (c2.with_columns(pl.when(pl.col("_leaf")).then(pl.col("value")).otherwise(0.0).sum().over(g).alias("_s"),
+                                pl.col("_leaf").sum().over(g).alias("_n"))
+                .with_columns(pl.when(pl.col("_leaf")).then(pl.col("_s") - pl.col("value")).otherwise(pl.col("_s")).alias("_o"),
+                              (pl.col("_n") - pl.col("_leaf").cast(pl.Int64)).alias("_no"))
+                .with_columns((((pl.col("value") - pl.col("_o")).abs() <= tol_sum * pl.col("_o"))
+                               & (pl.col("_no") >= 3) & (pl.col("value") > 0)).alias("_hit"))
+                .group_by("industry").agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"),
+                                          pl.col("source_file").first(), pl.col("source_line").first())
+                .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("industry"))
+        for row in hits.iter_rows(named=True):
+            w.append({"rule": "industry_is_sum", "industry": row["industry"], "groups": row["groups"],
+                      "share": f"{row['hits']}/{row['groups']}", "file": row["source_file"], "line": row["source_line"],
+                      "column": "industry", "value": row["industry"]})
+    # zero totals and missing reference values
+    if checked.total:
+        for row in ok.filter(pl.col("_is_total") & (pl.col("value") == 0)).head(50).iter_rows(named=True):
+            w.append({"rule": "zero_total", "what": "total of region", "name": row["region"], "measure": row["measure"],
+                      "year": row["year"], "file": row["source_file"], "line": row["source_line"], "column": "value", "value": "0"})
+    if checked.reference:
+        for row in ok.filter(pl.col("_is_ref") & (pl.col("value") == 0)).head(50).iter_rows(named=True):
+            w.append({"rule": "zero_total", "what": "reference value of", "name": row["industry"], "measure": row["measure"],
+                      "year": row["year"], "file": row["source_file"], "line": row["source_line"], "column": "value", "value": "0"})
+        for row in ok.filter(pl.col("_is_ref") & pl.col("value").is_null()).head(50).iter_rows(named=True):
+            w.append({"rule": "reference_value_missing", "reference": checked.reference, "industry": row["industry"],
+                      "measure": row["measure"], "year": row["year"], "file": row["source_file"],
+                      "line": row["source_line"], "column": "value"})
+
+
+def _leaves(codes: list[str]) -> list[str]:
+    try:
+        from lqcalc.hierarchy import leaf_codes
+    except ImportError:  # pragma: no cover - hierarchy module not present
+        return [c for c in codes if c is not None]
+    return sorted(leaf_codes([c for c in codes if c is not None]))
+
+
+def reason_expr(rule: str) -> pl.Expr:
+    """A per-row English reason for a flagged row (used in ``rejected.parquet``)."""
+    v = pl.col("value").cast(pl.String)
+    return {
+        "key_null": pl.lit("empty region, industry or measure"),
+        "duplicate_key": pl.format("region x industry x year x measure appears {} times", pl.col("_dup_count")),
+        "negative_value": pl.format("negative value {}", v),
+        "non_finite": pl.format("value {} is not a finite number", v),
+        "year_range": pl.format("year {} is outside {}..{}", pl.col("year"), pl.lit(YEAR_MIN), pl.lit(YEAR_MAX)),
+        "reference_missing": pl.lit("the reference region has no row for this measure and year"),
+        "total_missing": pl.lit("the total industry has no row for this region, measure and year"),
+        "exceeds_total": pl.format("value {} is larger than the total {}", v, pl.col("_total_value")),
+        "exceeds_reference": pl.format("value {} is larger than the reference value {}", v, pl.col("_reference_value")),
+        "mixed_units": pl.format("measure has several units ({})", pl.col("_units")),
+        "region_spelling": pl.format("region also written as {}", pl.col("_others_region")),
+        "industry_spelling": pl.format("industry also written as {}", pl.col("_others_industry")),
+        "footnote_row": pl.lit("a note line read as a data row"),
+    }[rule]
