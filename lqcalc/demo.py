@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from lqcalc.config import ReadOptions, RunConfig
+from lqcalc.resources import samples_dir
 
 SAMPLE = "uk-bres/bres_nuts2_segments_2015_2018.csv"
 
 
 def sample_path(name: str = SAMPLE) -> Path:
     """Path of a shipped sample file (data/samples/ in the repository)."""
-    return Path(str(files("lqcalc.samples").joinpath(name)))
+    return samples_dir() / name
 
 
 def demo_config(out: str, lang: str = "en", quiet: bool = False) -> RunConfig:
