@@ -1,0 +1,349 @@
+"""The tables an analyst reads first, written to ``DIR/summary/``.
+
+For each summary table: ``<name>.csv`` (UTF-8 with BOM, so Excel shows Chinese text),
+a section of ``summary.md`` (Markdown) and a sheet of ``summary.xlsx``, all with readable
+headers in English or Chinese (``lang``).
+
+Tables (each skipped when the columns it needs are not in the run's outputs):
+
+``top_clusters_by_industry``
+    the ``top`` regions with the highest LQ per industry in the latest year;
+``top_clusters_by_region``
+    the ``top`` industries with the highest LQ per region in the latest year;
+``cluster_classes``
+    the region x industry cells that some cluster rule marks (not "neither" / "below" /
+    false), with LQ, growth and the class columns of ``clusters``;
+``cluster_class_counts``
+    how many cells each rule puts in each class;
+``growth_by_region``
+    growth of each region's total against the reference, and the shift-share components
+    summed over the region's industries;
+``validation``
+    rows read, used and rejected (by rule), missing values, LQ computed / empty (by reason).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+from lqcalc.output.labels import relabel, table_title
+
+SUMMARY_DIR = "summary"
+
+#: Columns that identify a cell; everything else in ``clusters`` is a measure or a class.
+ID_COLUMNS = ("region", "region_name", "industry", "industry_name", "year", "measure", "unit",
+              "start_year", "end_year")
+#: Numeric columns of ``clusters`` shown next to the classes.
+CLUSTER_NUMBERS = ("value", "lq", "lq_ci_low", "growth", "reference_growth", "relative_growth", "cagr")
+#: Class values that mean "not a cluster".
+NOT_A_CLUSTER = ("neither", "below", "none", "transforming", "")
+
+MARKDOWN_ROWS = 50
+
+
+def _has(df: pl.DataFrame | None, *cols: str) -> bool:
+    return df is not None and all(c in df.columns for c in cols)
+
+
+def _drop_empty(df: pl.DataFrame) -> pl.DataFrame:
+    """Drop the text columns that hold no value at all (names that no input gave)."""
+    keep = [c for c in df.columns if not (df.schema[c] in (pl.String, pl.Null) and df[c].null_count() == df.height)]
+    return df.select(keep) if df.height else df
+
+
+def _cells(ind: pl.DataFrame) -> pl.DataFrame:
+    """Indicator rows of real regions and industries (no reference row, no total row)."""
+    for flag in ("is_reference_region", "is_total_industry"):
+        if flag in ind.columns:
+            ind = ind.filter(~pl.col(flag).fill_null(False))
+    return ind
+
+
+def _latest(ind: pl.DataFrame) -> pl.DataFrame:
+    """Rows of the latest year of each measure (rows without a year are kept)."""
+    if "year" not in ind.columns or ind["year"].null_count() == ind.height:
+        return ind
+    last = pl.col("year").max().over("measure")
+    return ind.filter(pl.col("year").is_null() | (pl.col("year") == last))
+
+
+def _with_growth(cells: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Join growth (the longest period ending in the cell's year) onto indicator cells."""
+    growth = tables.get("growth")
+    if not _has(growth, "region", "industry", "measure", "growth", "end_year") or "year" not in cells.columns:
+        return cells
+    g = growth
+    if "start_year" in g.columns:
+        g = g.sort("start_year").group_by(["region", "industry", "measure", "end_year"], maintain_order=True).first()
+    cols = ["region", "industry", "measure", "end_year", "growth"] + [c for c in ("relative_growth",) if c in g.columns]
+    g = g.select(cols).with_columns(pl.col("end_year").cast(cells.schema["year"]))
+    return cells.join(g, left_on=["region", "industry", "measure", "year"],
+                      right_on=["region", "industry", "measure", "end_year"], how="left")
+
+
+def _with_classes(cells: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    clusters = tables.get("clusters")
+    if not _has(clusters, "region", "industry", "measure"):
+        return cells
+    classes = class_columns(clusters)
+    if not classes:
+        return cells
+    keys = ["region", "industry", "measure"] + [c for c in ("year",) if c in clusters.columns and c in cells.columns]
+    right = clusters.select(keys + classes).unique(keys, keep="first")
+    if "year" in keys:
+        right = right.with_columns(pl.col("year").cast(cells.schema["year"]))
+    return cells.join(right, on=keys, how="left")
+
+
+def class_columns(clusters: pl.DataFrame) -> list[str]:
+    """The class columns of ``clusters``: text or true/false columns that are not ids.
+
+    >>> class_columns(pl.DataFrame({"region": ["a"], "lq": [1.2], "nesta_class": ["both"], "strong": [True]}))
+    ['nesta_class', 'strong']
+    """
+    return [c for c, t in clusters.schema.items()
+            if c not in ID_COLUMNS and c != "null_reason" and (t == pl.String or t == pl.Boolean)]
+
+
+def _top(cells: pl.DataFrame, by: str, top: int) -> pl.DataFrame:
+    ranked = (
+        cells.filter(pl.col("lq").is_not_null())
+        .with_columns(pl.col("lq").rank("ordinal", descending=True).over([by, "measure"]).cast(pl.Int32).alias("rank"))
+        .filter(pl.col("rank") <= top)
+    )
+    first = ["industry", "industry_name"] if by == "industry" else ["region", "region_name"]
+    second = ["region", "region_name"] if by == "industry" else ["industry", "industry_name"]
+    order = [c for c in (*first, "measure", "rank", *second, "year", "value", "lq", "lq_ci_low",
+                         "share_of_region", "share_of_reference", "growth", "relative_growth") if c in ranked.columns]
+    rest = [c for c in ranked.columns if c not in order and c not in ("unit", "region_total", "reference_value",
+                                                                         "reference_total", "null_reason", "slq",
+                                                                         "lq_ci_high", "lq_excl_own")
+            and not c.startswith("is_")]
+    return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
+
+
+def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5) -> dict[str, pl.DataFrame]:
+    """Build the summary tables (plain column names) from a run's output tables.
+
+    Parameters
+    ----------
+    tables : mapping of str to polars.DataFrame
+        The run's tables: ``indicators`` (needed for the cluster tables), ``growth``,
+        ``clusters``, ``tidy``, ``rejected`` (each optional).
+    top : int
+        How many regions per industry (and industries per region) to list.
+
+    Examples
+    --------
+    >>> ind = pl.DataFrame({"region": ["a", "b", "a", "b"], "industry": ["x", "x", "y", "y"],
+    ...                     "year": [2020] * 4, "measure": ["jobs"] * 4, "value": [1.0, 3, 3, 1],
+    ...                     "lq": [0.5, 1.5, 1.5, 0.5]})
+    >>> s = summary_tables({"indicators": ind}, top=1)
+    >>> s["top_clusters_by_industry"].select("industry", "region", "lq").rows()
+    [('x', 'b', 1.5), ('y', 'a', 1.5)]
+    """
+    out: dict[str, pl.DataFrame] = {}
+    ind = tables.get("indicators")
+    if _has(ind, "region", "industry", "measure", "lq"):
+        cells = _with_classes(_with_growth(_latest(_cells(ind)), tables), tables)
+        out["top_clusters_by_industry"] = _top(cells, "industry", top)
+        out["top_clusters_by_region"] = _top(cells, "region", top)
+    clusters = tables.get("clusters")
+    if _has(clusters, "region", "industry"):
+        classes = class_columns(clusters)
+        if classes:
+            marked = pl.any_horizontal(
+                [(pl.col(c).fill_null(False) if clusters.schema[c] == pl.Boolean
+                  else (pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(list(NOT_A_CLUSTER))))
+                 for c in classes]
+            )
+            shown = [c for c in (*ID_COLUMNS, *CLUSTER_NUMBERS) if c in clusters.columns] + classes
+            sort_by = [c for c in ("lq",) if c in clusters.columns]
+            marked_rows = clusters.filter(marked).select(shown)
+            if sort_by:
+                marked_rows = marked_rows.sort(sort_by, descending=True, nulls_last=True)
+            out["cluster_classes"] = _drop_empty(marked_rows)
+            counts = []
+            for c in classes:
+                col = clusters[c]
+                vc = (col.cast(pl.String) if col.dtype == pl.Boolean else col).value_counts(sort=True)
+                vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
+                counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
+            out["cluster_class_counts"] = pl.concat(counts) if counts else pl.DataFrame()
+    gbr = growth_by_region(tables)
+    if gbr is not None:
+        out["growth_by_region"] = gbr
+    out["validation"] = validation_summary(tables)
+    return out
+
+
+def growth_by_region(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
+    """Growth of each region's total and its shift-share components (None without growth).
+
+    The region total and the reference total come from ``indicators`` (their columns
+    ``region_total`` and ``reference_total``); the components are summed over the region's
+    industries in ``growth`` (only the rows that are cells of ``indicators``).
+    """
+    growth = tables.get("growth")
+    ind = tables.get("indicators")
+    if not _has(growth, "region", "industry", "measure", "start_year", "end_year"):
+        return None
+    comps = [c for c in ("change", "national_share", "industry_mix", "regional_shift", "em_competitive",
+                         "em_allocation") if c in growth.columns]
+    g = growth
+    if _has(ind, "region", "industry", "measure"):
+        g = g.join(_cells(ind).select("region", "industry", "measure").unique(), on=["region", "industry", "measure"],
+                   how="semi")
+    keys = ["region", "measure", "start_year", "end_year"]
+    summed = g.group_by(keys, maintain_order=True).agg(
+        [pl.col(c).sum().alias(c) for c in comps] + [pl.len().alias("n_industries")]
+    )
+    if _has(ind, "region", "year", "measure", "region_total", "reference_total"):
+        tot = _cells(ind).select("region", "year", "measure", "region_total", "reference_total").unique(
+            ["region", "year", "measure"], keep="first")
+        names = _cells(ind).select("region", *[c for c in ("region_name",) if c in ind.columns]).unique("region", keep="first")
+        for side in ("start", "end"):
+            t = tot.rename({"year": f"{side}_year", "region_total": f"_rt_{side}", "reference_total": f"_rT_{side}"})
+            t = t.with_columns(pl.col(f"{side}_year").cast(summed.schema[f"{side}_year"]))
+            summed = summed.join(t, on=["region", "measure", f"{side}_year"], how="left")
+        def _growth(a: str, b: str) -> pl.Expr:
+            return pl.when(pl.col(a) != 0).then(pl.col(b) / pl.col(a) - 1)
+
+        summed = summed.with_columns(
+            pl.col("_rt_start").alias("start_value"),
+            pl.col("_rt_end").alias("end_value"),
+            _growth("_rt_start", "_rt_end").alias("growth"),
+            _growth("_rT_start", "_rT_end").alias("reference_growth"),
+        ).with_columns((pl.col("growth") - pl.col("reference_growth")).alias("relative_growth"))
+        summed = summed.join(names, on="region", how="left")
+        first = ["region"] + [c for c in ("region_name",) if c in summed.columns]
+        summed = summed.select(first + ["measure", "start_year", "end_year", "start_value", "end_value", "growth",
+                                        "reference_growth", "relative_growth", *comps, "n_industries"])
+    sort_col = "regional_shift" if "regional_shift" in summed.columns else "region"
+    return _drop_empty(summed.sort(sort_col, descending=sort_col != "region", nulls_last=True))
+
+
+def validation_summary(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Counts an analyst checks first: rows, rejections by rule, missing values, empty LQs.
+
+    >>> validation_summary({"tidy": pl.DataFrame({"value": [1.0, None]})}).rows()
+    [('rows used', 2), ('missing values', 1)]
+    """
+    rows: list[tuple[str, int]] = []
+    tidy = tables.get("tidy")
+    rejected = tables.get("rejected")
+    if tidy is not None:
+        if rejected is not None:
+            rows.append(("rows read", tidy.height + rejected.height))
+        rows.append(("rows used", tidy.height))
+    if rejected is not None:
+        rows.append(("rows rejected", rejected.height))
+        rule_col = next((c for c in ("rule", "rejected_rule", "reason") if c in rejected.columns), None)
+        if rule_col:
+            for rule, n in rejected[rule_col].value_counts(sort=True).rows():
+                rows.append((f"rows rejected: {rule}", n))
+    if _has(tidy, "value"):
+        rows.append(("missing values", tidy["value"].null_count()))
+    ind = tables.get("indicators")
+    if _has(ind, "lq"):
+        ind = _cells(ind)
+        rows.append(("cells", ind.height))
+        rows.append(("lq computed", ind.height - ind["lq"].null_count()))
+        rows.append(("lq empty", ind["lq"].null_count()))
+        if "null_reason" in ind.columns:
+            reasons = ind.filter(pl.col("lq").is_null())["null_reason"].fill_null("unknown")
+            for reason, n in reasons.value_counts(sort=True).rows():
+                rows.append((f"lq empty: {reason}", n))
+    return pl.DataFrame(rows, schema={"check": pl.String, "count": pl.Int64}, orient="row")
+
+
+# ----------------------------------------------------------------------------- writers
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        if v != 0 and abs(v) >= 1000:
+            return f"{v:,.0f}"
+        if v == int(v) and abs(v) >= 100:
+            return f"{v:.0f}"
+        return f"{v:.3f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}" if abs(v) >= 10000 else str(v)
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(df: pl.DataFrame, max_rows: int = MARKDOWN_ROWS) -> str:
+    """A Markdown pipe table of ``df`` (at most ``max_rows`` rows).
+
+    >>> print(to_markdown(pl.DataFrame({"a": ["x"], "b": [1.23456]})))
+    | a | b |
+    | --- | ---: |
+    | x | 1.235 |
+    """
+    numeric = [df.schema[c].is_numeric() for c in df.columns]
+    lines = ["| " + " | ".join(_fmt(c) for c in df.columns) + " |",
+             "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"]
+    for row in df.head(max_rows).iter_rows():
+        lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
+    if df.height > max_rows:
+        lines.append("")
+        lines.append(f"({df.height - max_rows:,} more rows in the CSV file)")
+    return "\n".join(lines)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "sheet"
+    base, i = name, 2
+    while name.lower() in used:
+        suffix = f" {i}"
+        name, i = base[: 31 - len(suffix)] + suffix, i + 1
+    used.add(name.lower())
+    return name
+
+
+VALUE_COLUMNS_SKIP = ("region", "region_name", "industry", "industry_name", "measure", "unit")
+
+
+def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top: int = 5) -> None:
+    """Write ``out_dir/summary/``: one CSV per summary table, ``summary.md`` and ``summary.xlsx``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Output directory; only ``out_dir/summary`` is written.
+    tables : mapping of str to polars.DataFrame
+        The run's output tables (see :func:`summary_tables`).
+    lang : {"en", "zh"}
+        Language of headers, titles and class names.
+    top : int
+        Regions per industry (and industries per region) in the top-cluster tables.
+    """
+    import xlsxwriter
+
+    sdir = Path(out_dir) / SUMMARY_DIR
+    sdir.mkdir(parents=True, exist_ok=True)
+    built = summary_tables(tables, top=top)
+    md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
+    used: set[str] = set()
+    with xlsxwriter.Workbook(str(sdir / "summary.xlsx")) as wb:
+        for name, df in built.items():
+            value_cols = tuple(c for c, t in df.schema.items() if t == pl.String and c not in VALUE_COLUMNS_SKIP)
+            shown = relabel(df, lang, values=value_cols)
+            shown.write_csv(sdir / f"{name}.csv", include_bom=True)
+            title = table_title(name, lang)
+            md += [f"## {title}", "", f"`{name}.csv`, {df.height:,} {'行' if lang == 'zh' else 'rows'}", ""]
+            md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
+            ws_name = _sheet_name(title, used)
+            if shown.width:
+                shown.write_excel(wb, ws_name, autofit=True, float_precision=3, freeze_panes=(1, 0),
+                                  header_format={"bold": True, "text_wrap": True, "valign": "top"})
+            else:
+                wb.add_worksheet(ws_name)
+    (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
