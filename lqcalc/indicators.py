@@ -1,38 +1,769 @@
-"""Build the output tables from the base frame (tidy table + denominators)."""
+"""Build the output tables of a run from the base frame (tidy table + denominators).
+
+:func:`build_tables` returns ``indicators``, ``regions``, ``industries``, ``growth``,
+``clusters``, ``intensity`` and ``targets``. Every formula lives in :mod:`lqcalc.metrics` as a
+polars expression; this module only filters, joins and groups (window expressions, no Python
+loop over groups). Each table has a ``null_reason`` column: the reasons of its null
+indicators joined with ``"; "``, null when every indicator has a value.
+
+Rows of the reference region and of the all-industry total never appear as
+region x industry rows; regional indices use the *leaf* industries only (no sum across levels
+of a code hierarchy) and the concentration indices of an industry compare regions of the same
+level (``region_level``) only.
+"""
 
 from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from lqcalc.config import RunConfig
+from lqcalc.errors import UsageError, did_you_mean
+from lqcalc.metrics import clusters as cl
+from lqcalc.metrics import concentration as conc
+from lqcalc.metrics import growth as gr
+from lqcalc.metrics import lq as lqm
+from lqcalc.metrics import shares as sh
+from lqcalc.metrics import shiftshare as ss
+from lqcalc.metrics import specialization as sp
+from lqcalc.metrics._safe import first_reason, join_reasons, safe_div
 
 KEY_ORDER = ["region", "industry", "year", "measure"]
+TOTAL_STAR = "*"
+
+#: Measure names recognised as establishment counts when ``establishments_measure`` is not set.
+ESTABLISHMENT_PATTERN = re.compile(r"estab|establishment|单位数|企业数|法人单位|企业个数", re.IGNORECASE)
+
+VALUE_MISSING = "value is missing"
 
 
-def _safe_div(num: pl.Expr, den: pl.Expr) -> pl.Expr:
-    return pl.when(den != 0).then(num / den).otherwise(None)
+# --------------------------------------------------------------------------- helpers
+def _sorted(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    return df.sort(keys, nulls_last=True)
 
 
-def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
-    """The indicator tables of a run, keyed by output name."""
-    lq = _safe_div(_safe_div(pl.col("value"), pl.col("region_total")), _safe_div(pl.col("reference_value"), pl.col("reference_total")))
-    reason = (
-        pl.when(pl.col("value").is_null()).then(pl.lit("lq: value is missing"))
-        .when(pl.col("region_total").is_null()).then(pl.lit("lq: region total is missing"))
-        .when(pl.col("region_total") == 0).then(pl.lit("lq: region total is 0"))
-        .when(pl.col("reference_value").is_null()).then(pl.lit("lq: reference value is missing"))
-        .when(pl.col("reference_value") == 0).then(pl.lit("lq: reference value is 0"))
-        .when(pl.col("reference_total").is_null()).then(pl.lit("lq: reference total is missing"))
-        .when(pl.col("reference_total") == 0).then(pl.lit("lq: reference total is 0"))
-        .otherwise(None)
+def _total_code(base: pl.DataFrame) -> str:
+    codes = base.filter(pl.col("is_total_industry"))["industry"].unique().drop_nulls().to_list()
+    return codes[0] if len(codes) == 1 else TOTAL_STAR
+
+
+def _total_name(base: pl.DataFrame) -> str | None:
+    names = base.filter(pl.col("is_total_industry"))["industry_name"].drop_nulls().unique().to_list()
+    return names[0] if len(names) == 1 else None
+
+
+def _years(base: pl.DataFrame) -> list[int]:
+    return sorted(int(y) for y in base["year"].drop_nulls().unique().to_list())
+
+
+def establishments_measure(measures: list[str], setting: str | None) -> str | None:
+    """The measure holding establishment counts: the setting, or a recognised name.
+
+    >>> establishments_measure(["annual_avg_emplvl", "annual_avg_estabs_count"], None)
+    'annual_avg_estabs_count'
+    >>> establishments_measure(["employment"], None) is None
+    True
+    """
+    if setting:
+        if setting not in measures:
+            raise UsageError(f"[clusters] establishments_measure {setting!r} is not a measure of the input",
+                             hint=did_you_mean(setting, measures) or "measures: " + ", ".join(sorted(measures)))
+        return setting
+    found = [m for m in measures if ESTABLISHMENT_PATTERN.search(m)]
+    return found[0] if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------- region hierarchy
+def gbt2260_parents(regions: list[str]) -> dict[str, str]:
+    """Parents of GB/T 2260 codes among the given regions (nearest present ancestor).
+
+    ``440304`` (a district) has parent ``440300`` (its city) when present, otherwise
+    ``440000`` (its province); ``440300`` has parent ``440000``. Only six-digit codes are read.
+
+    >>> gbt2260_parents(["440000", "440300", "440304", "110000", "110101"])
+    {'440300': '440000', '440304': '440300', '110101': '110000'}
+    """
+    present = {r for r in regions if r is not None}
+    out: dict[str, str] = {}
+    for r in regions:
+        if r is None or len(r) != 6 or not r.isdigit():
+            continue
+        cands = []
+        if r[4:] != "00":
+            cands.append(r[:4] + "00")
+        if r[2:] != "0000":
+            cands.append(r[:2] + "0000")
+        for c in cands:
+            if c != r and c in present:
+                out[r] = c
+                break
+    return out
+
+
+def read_region_hierarchy(path: str) -> dict[str, str]:
+    """Read a CSV with columns ``region,parent`` (codes kept as written).
+
+    Raises :class:`UsageError` when the file is missing or lacks the columns.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"region hierarchy file not found: {p}", hint="give a CSV with columns region,parent")
+    with p.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        cols = [c.strip() for c in (reader.fieldnames or [])]
+        if "region" not in cols or "parent" not in cols:
+            raise UsageError(f"region hierarchy {p} needs columns region,parent (found {', '.join(cols) or 'none'})")
+        out = {}
+        for row in reader:
+            row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            if row["region"] and row["parent"]:
+                out[row["region"]] = row["parent"]
+    return out
+
+
+def region_parents(base: pl.DataFrame, hierarchy: str | None) -> tuple[dict[str, str], bool]:
+    """Parent of each region (explicit CSV, else inferred from GB/T 2260 codes) and whether
+    any hierarchy exists at all."""
+    ref = set(base.filter(pl.col("is_reference_region"))["region"].unique().to_list())
+    regions = [r for r in base["region"].unique().drop_nulls().to_list() if r not in ref]
+    if hierarchy:
+        parents = {c: p for c, p in read_region_hierarchy(hierarchy).items() if p not in ref}
+        return parents, True
+    parents = gbt2260_parents(regions)
+    return parents, bool(parents)
+
+
+def region_levels(regions: list[str], parents: dict[str, str]) -> dict[str, int]:
+    """Depth of each region below the reference: 0 without a parent present, parent's + 1.
+
+    >>> region_levels(["44", "4403", "440304", "11"], {"4403": "44", "440304": "4403"})
+    {'44': 0, '4403': 1, '440304': 2, '11': 0}
+    """
+    present = set(regions)
+    out: dict[str, int] = {}
+    for r in regions:
+        depth, cur, seen = 0, r, {r}
+        while cur in parents and parents[cur] in present and parents[cur] not in seen:
+            cur = parents[cur]
+            seen.add(cur)
+            depth += 1
+        out[r] = depth
+    return out
+
+
+# --------------------------------------------------------------------------- indicators
+def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.DataFrame:
+    """One row per region x industry x year x measure with LQ, SLQ, CI, shares, LQs.
+
+    Columns: the base columns and ``lq``, ``slq``, ``lq_ci_low``, ``lq_ci_high``,
+    ``lq_excl_own``, ``share_of_region``, ``share_of_reference``, ``lq_parent``,
+    ``parent_region``, ``region_level``, ``null_reason``.
+    """
+    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry"))
+    parents, has_hierarchy = region_parents(base, hierarchy)
+    regions = rows["region"].unique().drop_nulls().to_list()
+    levels = region_levels(regions, parents)
+    present = set(regions)
+    par_df = pl.DataFrame(
+        {"region": list(levels), "region_level": [levels[r] for r in levels],
+         "parent_region": [parents.get(r) for r in levels]},
+        schema={"region": pl.String, "region_level": pl.Int32, "parent_region": pl.String},
     )
-    indicators = (
-        base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry"))
+    x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
+    lf = rows.lazy().join(par_df.lazy(), on="region", how="left", nulls_equal=True)
+    pvals = rows.lazy().select(
+        pl.col("region").alias("parent_region"), "industry", "year", "measure",
+        pl.col("value").alias("_parent_value"), pl.col("region_total").alias("_parent_total"),
+    )
+    lf = lf.join(pvals, on=["parent_region", "industry", "year", "measure"], how="left", nulls_equal=True)
+    has_parent = pl.col("parent_region").is_not_null()
+    parent_known = pl.col("parent_region").is_in(sorted(present))
+    if has_hierarchy:
+        lq_parent = pl.when(has_parent).then(lqm.lq(x, rt, "_parent_value", "_parent_total")).otherwise(
+            lqm.lq(x, rt, rv, rT))
+        lq_parent_reason = (
+            pl.when(has_parent & ~parent_known).then(
+                pl.concat_str(pl.lit("lq_parent: parent region '"), pl.col("parent_region"), pl.lit("' is not in the data")))
+            .when(has_parent).then(lqm.lq_reason(x, rt, "_parent_value", "_parent_total", name="lq_parent")
+                                   .str.replace("reference value", "parent value").str.replace("reference total", "parent total"))
+            .otherwise(lqm.lq_reason(x, rt, rv, rT, name="lq_parent"))
+        )
+    else:
+        lq_parent = pl.lit(None, dtype=pl.Float64)
+        lq_parent_reason = pl.lit(None, dtype=pl.String)
+
+    lq_e = lqm.lq(x, rt, rv, rT)
+    reasons = [
+        lqm.lq_reason(x, rt, rv, rT),
+        lqm.lq_ci_reason(x, rt, rv, rT, unit),
+        lqm.lq_excl_own_reason(x, rt, rv, rT),
+        sh.share_reason(x, rt, "share_of_region", "region total"),
+        sh.share_reason(x, rv, "share_of_reference", "reference value"),
+        lq_parent_reason,
+    ]
+    out = (
+        lf.with_columns(
+            lq_e.alias("lq"),
+            lqm.lq_ci_low(x, rt, rv, rT, unit).alias("lq_ci_low"),
+            lqm.lq_ci_high(x, rt, rv, rT, unit).alias("lq_ci_high"),
+            lqm.lq_excl_own(x, rt, rv, rT).alias("lq_excl_own"),
+            sh.share_of_region(x, rt).alias("share_of_region"),
+            sh.share_of_reference(x, rv).alias("share_of_reference"),
+            lq_parent.alias("lq_parent"),
+            pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"),
+        )
+        .with_columns(lqm.slq("lq").alias("slq"))
         .select(
             "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
-            "region_total", "reference_value", "reference_total",
-            lq.alias("lq"), reason.alias("null_reason"),
+            "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
+            "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
+            pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
         )
-        .sort(KEY_ORDER, nulls_last=True)
+        .collect()
     )
-    return {"indicators": indicators}
+    return _sorted(out, KEY_ORDER)
+
+
+# --------------------------------------------------------------------------- regions
+def industry_groups(codes: list[str], digits: int) -> dict[str, str | None]:
+    """Group of each leaf industry code for related/unrelated variety.
+
+    The nearest ancestor present among ``codes`` when there is one (a division above its
+    classes), otherwise the first ``digits`` characters of a code longer than ``digits``;
+    ``None`` for codes that have no group (names, or codes too short).
+
+    >>> industry_groups(["0111", "0112", "0510", "A"], 2)
+    {'0111': '01', '0112': '01', '0510': '05', 'A': None}
+    """
+    from lqcalc.hierarchy import parent_map
+
+    pm = parent_map(codes)
+    out: dict[str, str | None] = {}
+    for c in codes:
+        if c in pm:
+            out[c] = pm[c]
+        elif len(c) > digits and c[:digits].isalnum() and any(ch.isdigit() for ch in c):
+            out[c] = c[:digits]
+        else:
+            out[c] = None
+    return out
+
+
+def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
+    """Specialization and diversity of each region x year x measure over its leaf industries."""
+    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("is_leaf"))
+    codes = base.filter(~pl.col("is_total_industry"))["industry"].unique().drop_nulls().to_list()
+    groups = industry_groups(codes, int(settings["variety_digits"]))
+    gdf = pl.DataFrame({"industry": list(groups), "_group": list(groups.values())},
+                       schema={"industry": pl.String, "_group": pl.String})
+    keys = ["region", "year", "measure"]
+    lf = rows.lazy().join(gdf.lazy(), on="industry", how="left")
+    lf = lf.with_columns(sp.group_share("value", "_group", keys).alias("_P"))
+    both = pl.col("value").is_not_null() & pl.col("reference_value").is_not_null()
+    out = (
+        lf.group_by(keys)
+        .agg(
+            pl.col("region_name").drop_nulls().first(),
+            pl.col("unit").drop_nulls().first(),
+            sp.n_units("value").alias("n_industries"),
+            pl.col("value").sum().alias("leaf_total"),
+            sp.hhi("value").alias("hhi"),
+            sp.hhi_norm("value").alias("hhi_norm"),
+            conc.equivalent_number("value").alias("equivalent_number"),
+            sp.entropy("value").alias("entropy"),
+            sp.krugman_spec("value", "reference_value").alias("krugman_spec"),
+            sp.hoover_spec("value", "reference_value").alias("hoover_spec"),
+            pl.when(pl.col("_group").filter(pl.col("value").is_not_null()).null_count() == 0)
+            .then(sp.related_variety("value", "_P")).alias("related_variety"),
+            pl.when(pl.col("_group").filter(pl.col("value").is_not_null()).null_count() == 0)
+            .then(sp.unrelated_variety("value", "_P")).alias("unrelated_variety"),
+            both.sum().alias("_n_pairs"),
+            pl.col("reference_value").filter(both).sum().alias("_ref_sum"),
+            pl.col("_group").filter(pl.col("value").is_not_null()).null_count().alias("_no_group"),
+        )
+    )
+    n, tot = pl.col("n_industries"), pl.col("leaf_total")
+    no_value = first_reason((n == 0, "no leaf industry has a value"), (tot == 0, "leaf industries sum to 0"))
+    spec_reason = first_reason(
+        (pl.col("_n_pairs") == 0, "no reference value for the leaf industries"),
+        (pl.col("_ref_sum") == 0, "reference values of the leaf industries sum to 0"),
+    )
+    reasons = [
+        pl.when(pl.col("hhi").is_null()).then(pl.concat_str(pl.lit("hhi, entropy: "), no_value)),
+        pl.when(pl.col("hhi").is_not_null() & pl.col("hhi_norm").is_null()).then(pl.lit("hhi_norm: fewer than 2 industries")),
+        pl.when(pl.col("hhi").is_not_null() & pl.col("krugman_spec").is_null()).then(
+            pl.concat_str(pl.lit("krugman_spec, hoover_spec: "), spec_reason)),
+        pl.when(pl.col("hhi").is_not_null() & (pl.col("_no_group") > 0)).then(
+            pl.lit(f"related_variety, unrelated_variety: industry codes have no group (no parent code and not longer "
+                   f"than variety_digits = {settings['variety_digits']})")),
+    ]
+    out = out.with_columns(join_reasons(reasons).alias("null_reason")).drop("_n_pairs", "_ref_sum", "_no_group")
+    return _sorted(out.collect(), keys).select(
+        "region", "region_name", "year", "measure", "unit", "n_industries", "leaf_total", "hhi", "hhi_norm",
+        "equivalent_number", "entropy", "krugman_spec", "hoover_spec", "related_variety", "unrelated_variety",
+        "null_reason",
+    )
+
+
+# --------------------------------------------------------------------------- industries
+def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: str | None,
+                   plant_hhi: pl.DataFrame | None) -> pl.DataFrame:
+    """Concentration of each industry x year x measure across the regions of one level."""
+    keys = ["industry", "year", "measure", "region_level"]
+    lf = indicators.lazy()
+    has_eg = estab is not None or plant_hhi is not None
+    if estab is not None:
+        est = indicators.lazy().filter(pl.col("measure") == estab).select(
+            "region", "industry", "year", pl.col("value").alias("_estabs"))
+        lf = lf.join(est, on=["region", "industry", "year"], how="left", nulls_equal=True)
+    else:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_estabs"))
+    if plant_hhi is not None:
+        lf = lf.join(plant_hhi.lazy(), on=["industry", "year"], how="left", nulls_equal=True)
+    else:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
+    h_plant = pl.coalesce(pl.col("_plant_hhi").first(), conc.plant_hhi_equal_size("value", "_estabs"))
+    is_estab = pl.col("measure").first() == estab if estab is not None else pl.lit(False)
+    out = lf.group_by(keys).agg(
+        pl.col("industry_name").drop_nulls().first(),
+        pl.col("unit").drop_nulls().first(),
+        conc.n_units("value").alias("n_regions"),
+        pl.col("value").sum().alias("regions_total"),
+        conc.hhi("value").alias("hhi"),
+        conc.hhi_norm("value").alias("hhi_norm"),
+        conc.hoover_index("value", "region_total").alias("hoover_loc"),
+        conc.krugman_index("value", "region_total").alias("krugman_conc"),
+        conc.gini_loc("value", "region_total").alias("gini_loc"),
+        conc.top_share("value", 4).alias("cr4"),
+        pl.when(~is_estab).then(h_plant).alias("plant_hhi"),
+        pl.when(~is_estab).then(conc.eg_gamma("value", "region_total", h_plant)).alias("eg_gamma"),
+        (pl.col("value").is_not_null() & pl.col("region_total").is_not_null()).sum().alias("_n_pairs"),
+    )
+    n = pl.col("n_regions")
+    reasons = [
+        pl.when(pl.col("hhi").is_null()).then(pl.lit("hhi, hoover_loc, krugman_conc, gini_loc, cr4: ")
+                                             + pl.when(n == 0).then(pl.lit("no region has a value")).otherwise(pl.lit("values sum to 0"))),
+        pl.when(pl.col("hhi").is_not_null() & pl.col("hhi_norm").is_null()).then(pl.lit("hhi_norm: fewer than 2 regions")),
+        pl.when(pl.col("hhi").is_not_null() & pl.col("hoover_loc").is_null()).then(pl.lit("hoover_loc, krugman_conc, gini_loc: region totals are missing or 0")),
+        pl.when(pl.col("eg_gamma").is_null() & pl.col("hhi").is_not_null()).then(
+            pl.lit("eg_gamma: no establishment counts (set [clusters] establishments_measure or plant_hhi_measure)")
+            if not has_eg else
+            pl.when(is_estab_col(estab)).then(pl.lit("eg_gamma: not computed for the establishment counts themselves"))
+            .when(pl.col("plant_hhi").is_null()).then(pl.lit("eg_gamma: no establishment counts for this industry"))
+            .otherwise(pl.lit("eg_gamma: undefined (plant HHI is 1 or one region only)"))),
+    ]
+    out = out.with_columns(join_reasons(reasons).alias("null_reason")).drop("_n_pairs")
+    return _sorted(out.collect(), keys).select(
+        "industry", "industry_name", "year", "measure", "region_level", "unit", "n_regions", "regions_total",
+        "hhi", "hhi_norm", "hoover_loc", "krugman_conc", "gini_loc", "cr4", "plant_hhi", "eg_gamma", "null_reason",
+    )
+
+
+def is_estab_col(estab: str | None) -> pl.Expr:
+    """True on rows of the establishment-count measure."""
+    return (pl.col("measure") == estab) if estab is not None else pl.lit(False)
+
+
+# --------------------------------------------------------------------------- growth
+def growth_periods(years: list[int], base_year: int | None, end_year: int | None, dynamic: bool) -> pl.DataFrame:
+    """The periods of the growth table: ``total`` (base to end year) and, when ``dynamic``,
+    every pair of consecutive years present between them (``step``).
+
+    >>> growth_periods([2015, 2016, 2018], None, None, True).rows()
+    [(2015, 2018, 'total'), (2015, 2016, 'step'), (2016, 2018, 'step')]
+    """
+    schema = {"start_year": pl.Int32, "end_year": pl.Int32, "period": pl.String}
+    if len(years) < 2:
+        return pl.DataFrame(schema=schema)
+    t0 = years[0] if base_year is None else int(base_year)
+    t1 = years[-1] if end_year is None else int(end_year)
+    for name, t in (("--base-year", t0), ("--end-year", t1)):
+        if t not in years:
+            raise UsageError(f"{name} {t} is not a year of the input",
+                             hint="years present: " + ", ".join(str(y) for y in years))
+    if t0 >= t1:
+        raise UsageError(f"--base-year {t0} must come before --end-year {t1}")
+    rows = [(t0, t1, "total")]
+    if dynamic:
+        inside = [y for y in years if t0 <= y <= t1]
+        rows += [(a, b, "step") for a, b in zip(inside, inside[1:])]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols: list[str]) -> pl.LazyFrame:
+    end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner").with_columns(
+        pl.col("year").alias("end_year"))
+    start = frame.select(*keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
+    return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True)
+
+
+def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, total_name: str | None) -> pl.DataFrame:
+    """Growth, shift-share and Esteban-Marquillas components for every period.
+
+    One row per region x industry x measure x period (rows of the end year), plus one row per
+    region x measure x period for the region total (``industry`` = the total industry code,
+    or ``"*"`` when the total is computed; shift-share components there are the sums over the
+    leaf industries).
+    """
+    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("year").is_not_null())
+    cols = ["value", "region_total", "reference_value", "reference_total"]
+    keys = ["region", "industry", "measure"]
+    lf = _pair_join(rows.lazy(), periods, keys, cols)
+    x0, x1, rt0, rt1, rv0, rv1, rT0, rT1 = (pl.col(c) for c in (
+        "value0", "value", "region_total0", "region_total", "reference_value0", "reference_value",
+        "reference_total0", "reference_total"))
+    years = (pl.col("end_year") - pl.col("start_year")).cast(pl.Float64)
+    g_ref = gr.growth(rv0, rv1)
+    g_tot = gr.growth(rT0, rT1)
+    lq0, lq1 = lqm.lq(x0, rt0, rv0, rT0), lqm.lq(x1, rt1, rv1, rT1)
+    growth_e = gr.growth(x0, x1)
+    lf = lf.with_columns(
+        gr.change(x0, x1).alias("change"),
+        growth_e.alias("growth"),
+        gr.cagr(x0, x1, years).alias("cagr"),
+        g_ref.alias("reference_growth"),
+        g_tot.alias("reference_total_growth"),
+        (growth_e - g_ref).alias("relative_growth"),
+        gr.share_change_pp(sh.share(x0, rv0), sh.share(x1, rv1)).alias("share_change_pp"),
+        gr.share_change_pp(sh.share(x0, rt0), sh.share(x1, rt1)).alias("region_share_change_pp"),
+        lq0.alias("lq_start"),
+        lq1.alias("lq_end"),
+        (lq1 - lq0).alias("lq_change"),
+        ss.national_share(x0, g_tot).alias("national_share"),
+        ss.industry_mix(x0, g_ref, g_tot).alias("industry_mix"),
+        ss.regional_shift(x0, x1, g_ref).alias("regional_shift"),
+        ss.em_competitive(x0, x1, rt0, rv0, rT0, g_ref).alias("em_competitive"),
+        ss.em_allocation(x0, x1, rt0, rv0, rT0, g_ref).alias("em_allocation"),
+        pl.lit(False).alias("is_total_industry"),
+    )
+    growth_ok = pl.col("growth").is_not_null()
+    reasons = [
+        gr.growth_reason(x0, x1),
+        pl.when(growth_ok).then(gr.cagr_reason(x0, x1, years)),
+        gr.growth_reason(rv0, rv1, "reference_growth"),
+        gr.growth_reason(rT0, rT1, "reference_total_growth"),
+        pl.when(x0.is_not_null() & x1.is_not_null() & pl.col("lq_change").is_null()).then(
+            pl.lit("lq_change: lq undefined in the start or end year")),
+        pl.when(growth_ok & pl.col("em_competitive").is_null()).then(ss.em_reason(x0, x1, rt0, rv0, rT0, g_ref)),
+    ]
+    ind = lf.with_columns(join_reasons(reasons).alias("null_reason"))
+
+    # region totals
+    tot_rows = (
+        base.lazy().filter(~pl.col("is_reference_region") & pl.col("year").is_not_null())
+        .group_by(["region", "year", "measure"])
+        .agg(pl.col("region_name").drop_nulls().first(), pl.col("unit").drop_nulls().first(),
+             pl.col("region_total").drop_nulls().first(), pl.col("reference_total").drop_nulls().first())
+    )
+    rl = _pair_join(tot_rows, periods, ["region", "measure"], ["region_total", "reference_total"])
+    comps = ["national_share", "industry_mix", "regional_shift", "em_competitive", "em_allocation"]
+    leaf_sums = (
+        ind.filter(pl.col("is_leaf"))
+        .group_by(["region", "measure", "start_year", "end_year", "period"])
+        .agg(*[pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in comps])
+    )
+    g_reg = gr.growth(rt0, rt1)
+    rl = rl.join(leaf_sums, on=["region", "measure", "start_year", "end_year", "period"], how="left").with_columns(
+        pl.lit(total_code).alias("industry"),
+        pl.lit(total_name, dtype=pl.String).alias("industry_name"),
+        rt0.alias("value0"), rt1.alias("value"),
+        rT0.alias("reference_value0"), rT1.alias("reference_value"),
+        gr.change(rt0, rt1).alias("change"),
+        g_reg.alias("growth"),
+        gr.cagr(rt0, rt1, years).alias("cagr"),
+        g_tot.alias("reference_growth"),
+        g_tot.alias("reference_total_growth"),
+        (g_reg - g_tot).alias("relative_growth"),
+        gr.share_change_pp(sh.share(rt0, rT0), sh.share(rt1, rT1)).alias("share_change_pp"),
+        pl.lit(None, dtype=pl.Float64).alias("region_share_change_pp"),
+        pl.lit(None, dtype=pl.Float64).alias("lq_start"),
+        pl.lit(None, dtype=pl.Float64).alias("lq_end"),
+        pl.lit(None, dtype=pl.Float64).alias("lq_change"),
+        pl.lit(True).alias("is_total_industry"),
+        pl.lit(True).alias("is_leaf"),
+    ).with_columns(
+        join_reasons([
+            gr.growth_reason(rt0, rt1),
+            pl.when(pl.col("growth").is_not_null()).then(gr.cagr_reason(rt0, rt1, years)),
+            gr.growth_reason(rT0, rT1, "reference_total_growth"),
+            pl.when(pl.col("national_share").is_null()).then(pl.lit("shift_share: no leaf industry component")),
+        ]).alias("null_reason")
+    )
+    columns = [
+        "region", "region_name", "industry", "industry_name", "measure", "unit", "period", "start_year", "end_year",
+        pl.col("value0").alias("start_value"), pl.col("value").alias("end_value"), "change", "growth", "cagr",
+        "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
+        "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
+    ]
+    out = pl.concat([ind.select(columns).collect(), rl.select(columns).collect()], how="vertical_relaxed")
+    return out.sort(["period", "start_year", "region", "is_total_industry", "industry", "measure"],
+                    descending=[True, False, False, True, False, False], nulls_last=True)
+
+
+# --------------------------------------------------------------------------- clusters
+def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict[str, Any],
+                  estab: str | None, end_year: int | None) -> pl.DataFrame:
+    """Cluster classes of every region x industry x measure of the end year."""
+    year_pred = pl.col("year").is_null() if end_year is None else pl.col("year") == end_year
+    rows = indicators.lazy().filter(year_pred)
+    g = growth.lazy().filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
+        "region", "industry", "measure", "growth", "cagr", "reference_growth", "relative_growth")
+    lf = rows.join(g, on=["region", "industry", "measure"], how="left")
+    if estab is not None:
+        est = indicators.lazy().filter(year_pred & (pl.col("measure") == estab)).select(
+            "region", "industry", pl.col("value").alias("establishments"))
+        lf = lf.join(est, on=["region", "industry"], how="left")
+    else:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments"))
+    grp = ["industry", "year", "measure", "region_level"]
+    s = settings
+    lf = lf.with_columns(
+        pl.col("lq").quantile(s["strong_lq_percentile"], interpolation="linear").over(grp).alias("lq_cutoff"),
+        pl.col("value").quantile(s["strong_size_percentile"], interpolation="linear").over(grp).alias("size_cutoff"),
+        pl.col("establishments").quantile(s["strong_size_percentile"], interpolation="linear").over(grp)
+        .alias("establishments_cutoff"),
+    )
+    hg = cl.high_growth("growth", "reference_growth", s["growth_threshold"])
+    lf = lf.with_columns(
+        cl.nesta_class("lq", hg, s["concentration_lq"]).alias("class_nesta"),
+        cl.quadrant_class("lq", hg, s["quadrant_lq"]).alias("class_quadrant"),
+        cl.strong_cluster("lq", "lq_cutoff", "value", "size_cutoff", "establishments", "establishments_cutoff",
+                          s["strong_lq_min"]).alias("strong_cluster"),
+        cl.threshold_class("lq", "value", s["threshold_lq"], s["threshold_lq_high"], s["threshold_min_size"])
+        .alias("class_threshold"),
+        cl.ci_cluster("lq_ci_low", s["ci_lq"]).alias("ci_cluster"),
+    )
+    lq_null = pl.col("lq").is_null()
+    g_null = pl.col("growth").is_null()
+    reasons = [
+        pl.when(lq_null).then(pl.lit("classes: lq is null")),
+        pl.when(~lq_null & g_null).then(pl.lit("class_nesta, class_quadrant: growth is null (one year only, or no "
+                                               "usable base-year value)")),
+        pl.when(~lq_null & ~g_null & pl.col("reference_growth").is_null()).then(
+            pl.lit("class_nesta, class_quadrant: reference growth is null")),
+        pl.when(~lq_null & pl.col("lq_ci_low").is_null()).then(pl.lit("ci_cluster: no confidence interval (see indicators)")),
+    ]
+    lf = lf.with_columns(join_reasons(reasons).alias("null_reason"))
+    out = lf.select(
+        "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "region_level",
+        pl.col("value").alias("size"), "establishments", "lq", "lq_ci_low", "lq_ci_high", "growth", "cagr",
+        "reference_growth", "relative_growth", "lq_cutoff", "size_cutoff", "class_nesta", "class_quadrant",
+        "strong_cluster", "class_threshold", "ci_cluster", "null_reason",
+    ).collect()
+    return _sorted(out, KEY_ORDER)
+
+
+# --------------------------------------------------------------------------- intensity
+def intensity_table(base: pl.DataFrame, specs: list[str]) -> pl.DataFrame:
+    """Measure A over measure B for each ``"A/B"`` in ``specs`` (same region, industry, year).
+
+    Rows of the reference region and of the total industry are included (R&D over GDP is a
+    ratio of two totals).
+    """
+    schema = {"intensity": pl.String, "region": pl.String, "region_name": pl.String, "industry": pl.String,
+              "industry_name": pl.String, "year": pl.Int32, "numerator": pl.Float64, "denominator": pl.Float64,
+              "unit": pl.String, "value": pl.Float64, "null_reason": pl.String}
+    measures = base["measure"].unique().drop_nulls().to_list()
+    parts = []
+    for spec in specs:
+        a, b = _split_intensity(spec, measures)
+        keys = ["region", "industry", "year"]
+        num = base.lazy().filter(pl.col("measure") == a).select(
+            *keys, "region_name", "industry_name", pl.col("value").alias("numerator"), pl.col("unit").alias("_ua"))
+        den = base.lazy().filter(pl.col("measure") == b).select(
+            *keys, pl.col("value").alias("denominator"), pl.col("unit").alias("_ub"))
+        j = num.join(den, on=keys, how="inner", nulls_equal=True).with_columns(
+            pl.lit(spec).alias("intensity"),
+            pl.concat_str(pl.col("_ua").fill_null("?"), pl.lit("/"), pl.col("_ub").fill_null("?")).alias("unit"),
+            sh.intensity("numerator", "denominator").alias("value"),
+            sh.intensity_reason("numerator", "denominator", "intensity").alias("null_reason"),
+        )
+        parts.append(j.select(list(schema)).collect())
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return _sorted(pl.concat(parts, how="vertical_relaxed"), ["intensity", "region", "industry", "year"])
+
+
+def _split_intensity(spec: str, measures: list[str]) -> tuple[str, str]:
+    if "/" not in spec:
+        raise UsageError(f"--intensity {spec!r} must be written A/B (two measures)", hint="e.g. rd/gdp")
+    for i, ch in enumerate(spec):  # a measure name may itself contain '/': take the split that matches
+        if ch == "/" and spec[:i] in measures and spec[i + 1:] in measures:
+            return spec[:i], spec[i + 1:]
+    a, b = spec.split("/", 1)
+    bad = a if a not in measures else b
+    raise UsageError(f"--intensity {spec!r}: {bad!r} is not a measure of the input",
+                     hint=did_you_mean(bad, measures) or "measures: " + ", ".join(sorted(measures)))
+
+
+# --------------------------------------------------------------------------- targets
+_TARGET = re.compile(r"^(?P<measure>[^:]+):(?P<region>[^:]+):(?P<industry>[^:]+):(?P<year>\d{4})=(?P<value>.+)$")
+
+
+def parse_target(spec: str) -> dict[str, Any]:
+    """Parse ``MEASURE:REGION:INDUSTRY:YEAR=VALUE``.
+
+    >>> parse_target("value_added:440300:digital_creative:2025=1000")
+    {'measure': 'value_added', 'region': '440300', 'industry': 'digital_creative', 'year': 2025, 'value': 1000.0}
+    """
+    m = _TARGET.match(spec.strip())
+    if not m:
+        raise UsageError(f"--target {spec!r} must be written MEASURE:REGION:INDUSTRY:YEAR=VALUE",
+                         hint="e.g. value_added:440300:digital_creative:2025=1000 (use * as INDUSTRY for the region total)")
+    try:
+        value = float(m["value"].replace(",", "").replace("_", ""))
+    except ValueError:
+        raise UsageError(f"--target {spec!r}: {m['value']!r} is not a number") from None
+    return {"measure": m["measure"].strip(), "region": m["region"].strip(), "industry": m["industry"].strip(),
+            "year": int(m["year"]), "value": value}
+
+
+def _match(given: str, frame: pl.DataFrame, code: str, name: str, what: str, spec: str) -> str:
+    codes = frame[code].unique().drop_nulls().to_list()
+    if given in codes:
+        return given
+    hits = frame.filter(pl.col(name) == given)[code].unique().drop_nulls().to_list()
+    if len(hits) == 1:
+        return hits[0]
+    labels = codes + frame[name].unique().drop_nulls().to_list()
+    raise UsageError(f"--target {spec!r}: {what} {given!r} is not in the input",
+                     hint=did_you_mean(given, labels) or None)
+
+
+def targets_table(base: pl.DataFrame, specs: list[str], total_code: str) -> pl.DataFrame:
+    """Required CAGR to reach each target, and whether the observed trend reaches it.
+
+    Columns: ``target`` (the spec), measure, region, industry, ``target_year``,
+    ``target_value``, ``first_year``, ``first_value``, ``latest_year``, ``latest_value``,
+    ``trend_cagr`` (CAGR from the first to the latest observed year), ``required_cagr``
+    (:func:`lqcalc.metrics.growth.required_cagr` from the latest year), ``projected_value``
+    (the latest value grown at the trend to the target year), ``on_track`` (trend >= required,
+    or the target already reached) and ``null_reason``. The target is in the unit of the data.
+    """
+    schema = {"target": pl.String, "measure": pl.String, "region": pl.String, "industry": pl.String,
+              "unit": pl.String, "target_year": pl.Int32, "target_value": pl.Float64, "first_year": pl.Int32,
+              "first_value": pl.Float64, "latest_year": pl.Int32, "latest_value": pl.Float64,
+              "trend_cagr": pl.Float64, "required_cagr": pl.Float64, "projected_value": pl.Float64,
+              "on_track": pl.Boolean, "null_reason": pl.String}
+    rows = []
+    measures = base["measure"].unique().drop_nulls().to_list()
+    for spec in specs:
+        t = parse_target(spec)
+        if t["measure"] not in measures:
+            raise UsageError(f"--target {spec!r}: measure {t['measure']!r} is not in the input",
+                             hint=did_you_mean(t["measure"], measures) or "measures: " + ", ".join(sorted(measures)))
+        m = base.filter(pl.col("measure") == t["measure"])
+        region = _match(t["region"], m, "region", "region_name", "region", spec)
+        r = m.filter(pl.col("region") == region)
+        if t["industry"] in (TOTAL_STAR, total_code):
+            series = r.group_by("year").agg(pl.col("region_total").drop_nulls().first().alias("value"),
+                                            pl.col("unit").drop_nulls().first())
+            industry = total_code
+        else:
+            industry = _match(t["industry"], r, "industry", "industry_name", "industry", spec)
+            series = r.filter(pl.col("industry") == industry).select("year", "value", "unit")
+        series = series.filter(pl.col("year").is_not_null() & pl.col("value").is_not_null()).sort("year")
+        row = {"target": spec, "measure": t["measure"], "region": region, "industry": industry,
+               "target_year": t["year"], "target_value": t["value"],
+               "unit": series["unit"].drop_nulls().first() if series.height else None}
+        rows.append((row, series))
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    frames = []
+    for row, series in rows:
+        first = series.head(1).rows(named=True)
+        last = series.tail(1).rows(named=True)
+        row["first_year"] = first[0]["year"] if first else None
+        row["first_value"] = first[0]["value"] if first else None
+        row["latest_year"] = last[0]["year"] if last else None
+        row["latest_value"] = last[0]["value"] if last else None
+        frames.append(row)
+    df = pl.DataFrame(frames, schema={k: v for k, v in schema.items() if k not in (
+        "trend_cagr", "required_cagr", "projected_value", "on_track", "null_reason")})
+    span = (pl.col("latest_year") - pl.col("first_year")).cast(pl.Float64)
+    ahead = (pl.col("target_year") - pl.col("latest_year")).cast(pl.Float64)
+    trend = gr.cagr("first_value", "latest_value", span)
+    req = gr.required_cagr("latest_value", "target_value", ahead)
+    df = df.with_columns(trend.alias("trend_cagr"), req.alias("required_cagr")).with_columns(
+        (pl.col("latest_value") * (1.0 + pl.col("trend_cagr")).pow(ahead)).alias("projected_value"),
+        pl.when(pl.col("latest_value") >= pl.col("target_value")).then(True)
+        .when(ahead <= 0).then(False)
+        .otherwise(pl.col("trend_cagr") >= pl.col("required_cagr")).alias("on_track"),
+        join_reasons([
+            pl.when(pl.col("latest_year").is_null()).then(pl.lit("target: no observed value")),
+            pl.when(pl.col("latest_year").is_not_null() & (span == 0)).then(
+                pl.lit("trend_cagr: only one observed year")),
+            pl.when(pl.col("latest_year").is_not_null() & (span > 0) & pl.col("trend_cagr").is_null()).then(
+                gr.cagr_reason("first_value", "latest_value", span, "trend_cagr")),
+            pl.when(pl.col("latest_year").is_not_null() & (ahead <= 0)).then(
+                pl.lit("required_cagr: the target year is not after the latest observed year")),
+            pl.when(pl.col("latest_year").is_not_null() & (ahead > 0) & pl.col("required_cagr").is_null()).then(
+                gr.cagr_reason("latest_value", "target_value", ahead, "required_cagr")),
+        ]).alias("null_reason"),
+    )
+    return df.select(list(schema))
+
+
+# --------------------------------------------------------------------------- all tables
+def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
+    """The indicator tables of a run, keyed by output name.
+
+    Parameters
+    ----------
+    base : pl.DataFrame
+        The base frame of :func:`lqcalc.totals.attach_totals` (tidy columns plus
+        ``region_total``, ``reference_value``, ``reference_total``, ``is_reference_region``,
+        ``is_total_industry``, ``is_leaf``).
+    cfg : RunConfig
+        Uses ``base_year``, ``end_year``, ``dynamic``, ``intensity``, ``targets``,
+        ``region_hierarchy`` and ``clusters`` (see :mod:`lqcalc.metrics.clusters`).
+
+    Returns
+    -------
+    dict
+        ``indicators``, ``regions``, ``industries``, ``growth``, ``clusters``, ``intensity``,
+        ``targets``.
+
+    Examples
+    --------
+    >>> from lqcalc.totals import attach_totals
+    >>> from lqcalc.schema import conform
+    >>> t = conform(pl.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                           "measure": "emp", "value": [1.0, 3.0, 2.0, 2.0]}))
+    >>> tables = build_tables(attach_totals(t).base, RunConfig())
+    >>> tables["indicators"].select("region", "industry", "lq").rows()
+    [('A', 'x', 0.6666666666666666), ('A', 'y', 1.2), ('B', 'x', 1.3333333333333333), ('B', 'y', 0.8)]
+    """
+    settings = cl.cluster_settings(cfg.clusters)
+    measures = base["measure"].unique().drop_nulls().to_list()
+    plant_hhi = None
+    if settings["plant_hhi_measure"]:
+        pm = settings["plant_hhi_measure"]
+        if pm not in measures:
+            raise UsageError(f"[clusters] plant_hhi_measure {pm!r} is not a measure of the input",
+                             hint=did_you_mean(pm, measures) or None)
+        plant_hhi = (base.filter(pl.col("measure") == pm).group_by(["industry", "year"])
+                     .agg(pl.col("value").drop_nulls().first().alias("_plant_hhi")))
+        base = base.filter(pl.col("measure") != pm)
+        measures = [m for m in measures if m != pm]
+    estab = establishments_measure(measures, settings["establishments_measure"])
+
+    indicators = indicator_table(base, cfg.region_hierarchy)
+    years = _years(base)
+    periods = growth_periods(years, cfg.base_year, cfg.end_year, cfg.dynamic)
+    end_year = None if not years else (int(cfg.end_year) if cfg.end_year is not None and len(years) >= 2 else years[-1])
+    total_code = _total_code(base)
+    growth = growth_table(base, periods, total_code, _total_name(base))
+    return {
+        "indicators": indicators,
+        "regions": region_table(base, settings),
+        "industries": industry_table(indicators, settings, estab, plant_hhi),
+        "growth": growth,
+        "clusters": cluster_table(indicators, growth, settings, estab, end_year),
+        "intensity": intensity_table(base, list(cfg.intensity or [])),
+        "targets": targets_table(base, list(cfg.targets or []), total_code),
+    }
