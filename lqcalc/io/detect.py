@@ -31,8 +31,11 @@ from pathlib import Path
 
 from lqcalc.config import ReadOptions
 from lqcalc.errors import UsageError
-from lqcalc.io.grid import EXCEL_SUFFIXES, Grid, read_grid
+from lqcalc.io.grid import EXCEL_SUFFIXES, Grid, grid_from_bytes, read_grid
 from lqcalc.units import split_name_unit
+
+HEAD_BYTES = 256 * 1024
+"""Bytes of a large CSV file looked at to decide its layout."""
 
 LAYOUTS = ("long", "nbs-classic", "nbs-new", "nbs-regions-indicators", "nbs-indicators-years",
            "nbs-national", "yearbook")
@@ -40,8 +43,8 @@ LAYOUTS = ("long", "nbs-classic", "nbs-new", "nbs-regions-indicators", "nbs-indi
 _META_RE = re.compile(r"^(?P<key>数据库|指标|时间|地区|Database|Indicator|Indicators|Time|Region)\s*[：:]\s*(?P<val>.*)$")
 _YEAR_RE = re.compile(r"^(?P<y>(18|19|20|21)\d{2})\s*年?(末|底)?$")
 _FOOT_RE = re.compile(r"^(注|附注|备注|说明|数据来源|资料来源|来源|Note|Notes|Source|Sources)\s*\d*\s*[：:.．、]?", re.I)
-_REGION_HEAD_RE = re.compile(r"^(地区|省份|地区名称|省市|省、市|区域|地\s*区|Region|Province|Area)", re.I)
-_INDICATOR_HEAD_RE = re.compile(r"^(指标|Indicator|Item|项目)", re.I)
+_REGION_HEAD_RE = re.compile(r"^(地区|省份|地区名称|省市|省、市|省区市|区域|地区Region|Region|Province|Area|Regions?)$", re.I)
+_INDICATOR_HEAD_RE = re.compile(r"^(指标|指标名称|Indicators?|Items?|项目)$", re.I)
 _UNIT_ROW_RE = re.compile(r"(单位|计量单位|Unit)\s*[：:]\s*(?P<unit>[^()（）\s]+(?:/[^()（）\s]+)?)", re.I)
 _TABLE_NO_RE = re.compile(r"^\s*(表\s*)?\d{1,2}\s*[-－—–]\s*\d{1,3}\s*")
 
@@ -153,6 +156,17 @@ def detect(path: str | Path, opts: ReadOptions | None = None) -> Detected:
         from lqcalc.errors import did_you_mean
         raise UsageError(f"unknown layout {opts.layout!r}",
                          hint=did_you_mean(opts.layout, LAYOUTS) or "layouts: " + ", ".join(LAYOUTS))
+    p = Path(path)
+    if p.is_file() and p.suffix.lower() not in EXCEL_SUFFIXES and p.stat().st_size > HEAD_BYTES:
+        # a large file: decide on its head; only extract layouts are read in full
+        with p.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        cut = head.rfind(b"\n")
+        head = head[: cut + 1] if cut > 0 else head
+        det = analyze(grid_from_bytes(head, str(p), opts.encoding), opts)
+        if det.layout == "long":
+            det.notes.append(f"layout decided on the first {len(head):,} bytes")
+            return det
     grid = read_grid(path, opts.encoding, opts.sheet)
     return analyze(grid, opts)
 
@@ -185,7 +199,7 @@ def analyze(grid: Grid, opts: ReadOptions | None = None) -> Detected:
         return det
     h = idx[pos]
     header = rows[h]
-    first = header[0] if header else ""
+    first = re.sub(r"[\s\u3000]+", "", header[0]) if header else ""
     labels = {j: c for j, c in _nonempty(header) if j > 0}
     years = {j: year_of(c) for j, c in labels.items()}
     all_years = bool(labels) and all(y is not None for y in years.values())

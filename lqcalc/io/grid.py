@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lqcalc.errors import DataError, Problem, UsageError
+from lqcalc.io.text import MISSING_MARKERS as _COMMON_MARKERS
 
 EXCEL_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".xlsb", ".ods")
 
-MISSING_MARKERS = frozenset({"", "—", "——", "-", "--", "－", "–", "…", "……", "...", "NA", "N/A", "n/a",
-                             "na", "*", "＊", "x", "X", "..", "…."})
+MISSING_MARKERS = frozenset(set(_COMMON_MARKERS) | {"－", "–", "＊", "..", "…."})
 """Cell texts that mean "no value" (empty, dashes, ellipses, NA, ``*`` for suppressed)."""
 
 _PAD = "\t \u3000\u00a0\ufeff\r\n"
@@ -121,7 +121,12 @@ def read_csv_grid(path: str | Path, encoding: str | None = None) -> Grid:
     A TAB before each delimiter (the new NBS portal export) is stripped and recorded.
     """
     p = Path(path)
-    raw = p.read_bytes()
+    return grid_from_bytes(p.read_bytes(), str(p), encoding)
+
+
+def grid_from_bytes(raw: bytes, path: str, encoding: str | None = None) -> Grid:
+    """:func:`read_csv_grid` on bytes already read (``path`` names them in messages)."""
+    p = path
     text, enc = decode_bytes(raw, str(p), encoding)
     bom = enc == "utf-8-sig"
     tab_padded = bool(re.search(r"\t,", text[:4000]))

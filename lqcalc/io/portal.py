@@ -221,8 +221,8 @@ def read_extract(path: str | Path, opts: ReadOptions | None = None,
             from lqcalc.io.long import read_long
         except ImportError as exc:  # pragma: no cover - the long reader is part of the package
             raise UsageError(f"{path}: not a recognized statistical extract") from exc
-        df = read_long(path, opts)
-        info.update(rows=df.height)
+        df, long_info = read_long(path, opts)
+        info.update(long_info)
         return df, info
     if resolver is None:
         resolver = RegionResolver(opts.region_map)
@@ -297,13 +297,19 @@ def read_extracts(paths: Iterable[str | Path], opts: ReadOptions | None = None) 
     return schema.conform(df.sort("_file", "source_line", maintain_order=True)), infos
 
 
+def _fmt(v: float) -> str:
+    """A value without float noise: 2301459000000.0 -> '2301459000000'."""
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e18 else repr(v)
+
+
 def _merge_vintages(df: pl.DataFrame) -> pl.DataFrame:
     key = schema.KEY
     stats = (df.filter(pl.col("value").is_not_null())
              .group_by(key)
              .agg(pl.col("value").n_unique().alias("n_values"),
                   pl.struct("source_file", "source_line", "value").alias("cells")))
-    conflicts = stats.filter(pl.col("n_values") > 1)
+    conflicts = stats.filter(pl.col("n_values") > 1).sort(key, nulls_last=True)
+    units = dict(df.select("measure", "unit").drop_nulls().unique(subset="measure").iter_rows())
     if conflicts.height:
         problems = []
         for r in conflicts.head(MAX_PROBLEMS).iter_rows(named=True):
@@ -311,16 +317,17 @@ def _merge_vintages(df: pl.DataFrame) -> pl.DataFrame:
             seen = {}
             for c in cells:
                 seen.setdefault(c["value"], c)
-            desc = " vs ".join(f"{c['value']:g} in {c['source_file']}:{c['source_line']}" for c in seen.values())
+            unit = units.get(r["measure"])
+            desc = " vs ".join(f"{_fmt(c['value'])}{' ' + unit if unit else ''} in {c['source_file']}:{c['source_line']}"
+                               for c in seen.values())
             problems.append(Problem(
                 "vintage_conflict",
                 f"two files give different values for region {r['region']}, industry {r['industry']}, "
                 f"measure {r['measure']!r}, year {r['year']}: {desc}",
                 file=cells[0]["source_file"], line=cells[0]["source_line"],
                 hint="the files are probably different revision vintages; use one of them per series"))
-        first = problems[0].message
-        raise DataError(f"{conflicts.height} cell(s) differ between input files (revision vintages?); first: {first}",
-                        problems)
+        raise DataError(f"{conflicts.height} cell(s) differ between input files: two revision vintages of the same "
+                        "series? a growth rate must never mix vintages", problems)
     # same cell from several files: keep one, a value over a null
     return (df.sort(pl.col("value").is_null(), "_file", "source_line")
             .unique(subset=key, keep="first", maintain_order=True))
