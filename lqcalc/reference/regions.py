@@ -298,7 +298,9 @@ class RegionResolver:
         """Every standard name, short name and alias (for suggestions)."""
         exact, short = _index()
         names = [d.name for d in divisions().values()]
-        return names + [n for n in short if n not in exact] + list(_aliases()) + list(self.user)
+        text = resources.files("lqcalc.reference").joinpath("region_aliases.csv").read_text(encoding="utf-8")
+        aliases = [r["name"] for r in csv.DictReader(text.splitlines())]
+        return names + [n for n in short if n not in exact] + aliases + list(self.user)
 
     def resolve_many(self, labels: list[tuple[str, str | None, int | None]]) -> dict[str, tuple[str, str]]:
         """Resolve ``(label, file, line)`` triples; unknown or ambiguous ones raise one DataError.
