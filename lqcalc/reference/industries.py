@@ -7,7 +7,7 @@ Tables (sources in ``README.md`` of this folder):
   the letter in the edition itself: the 2002 section G ``信息传输、计算机服务和软件业``
   and the 2017 section I ``信息传输、软件和信息技术服务业`` both get code ``I``.
 * ``cn_industry_aliases.csv``: other labels NBS series use (``教育业``, three sectors,
-  ``工业`` = B-D, ``合计`` = all industries).
+  ``工业`` = B-D, ``其他行业`` = other, ``合计`` = all industries).
 * ``cultural_industries_2018.csv``: 文化及相关产业分类(2018), nine categories 01-09.
 * ``naics_sectors.csv``, ``soc_major_groups.csv``, ``dcms_creative_sic.csv``.
 
@@ -90,7 +90,9 @@ def lookup_industry(name: str) -> str | None:
     '02'
     >>> lookup_industry("Total")
     '合计'
-    >>> lookup_industry("其他行业") is None
+    >>> lookup_industry("其他行业")
+    'other'
+    >>> lookup_industry("数字创意产业") is None
     True
     """
     key = _norm(name)
