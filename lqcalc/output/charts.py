@@ -1,0 +1,414 @@
+"""Charts of a run, written to ``DIR/charts/`` as PNG and SVG.
+
+* ``bubble_<industry>``: one LQ-growth bubble chart per leading industry: log LQ in the
+  end year on x, growth over the period on y, bubble area by the end-year value, a vertical
+  line at LQ = 1 and a horizontal line at the industry's reference growth, regions labelled;
+* ``lq_time_<industry>``: LQ over the years for the industry's leading regions;
+* ``shift_share_<measure>``: the shift-share components (national share, industry mix,
+  regional shift) of each region, summed over its industries.
+
+Only the ``top_industries`` largest industries get charts, so large inputs stay fast.
+matplotlib (Agg, no display) is imported inside the functions. Chinese text is set in
+Noto Sans SC (SIL Open Font License 1.1), shipped by the ``pylopdf-fonts-zh-cn`` package
+and registered with matplotlib's font manager; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+from lqcalc.output.labels import label, text
+
+CHARTS_DIR = "charts"
+FORMATS = ("png", "svg")
+LATIN_FONT = "DejaVu Sans"
+
+_font_family: list[str] | None = None
+
+
+def cjk_font_path() -> Path | None:
+    """The file of the Simplified Chinese font used in charts (None when unavailable).
+
+    >>> p = cjk_font_path()
+    >>> p is None or p.suffix in (".otf", ".ttf", ".ttc")
+    True
+    """
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
+def font_family() -> list[str]:
+    """Register the CJK font with matplotlib once; return the font family list to use.
+
+    Latin text is set in DejaVu Sans (matplotlib's own font); characters it lacks fall back
+    to Noto Sans SC (or to an installed CJK font when the package is missing).
+    """
+    global _font_family
+    if _font_family is not None:
+        return _font_family
+    from matplotlib import font_manager
+
+    family = [LATIN_FONT]
+    path = cjk_font_path()
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+        family.append(font_manager.FontProperties(fname=str(path)).get_name())
+    else:  # fall back to whatever CJK font the system has
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        family += [n for n in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
+                               "Microsoft YaHei", "PingFang SC") if n in installed]
+    _font_family = family
+    return family
+
+
+def _rc() -> dict:
+    return {
+        "font.family": font_family(),
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "figure.dpi": 100,
+        "savefig.dpi": 120,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def slug(code: object) -> str:
+    """A file-name-safe form of a code (a hash is appended when characters were lost).
+
+    >>> slug("31-33"), slug("services_creative")
+    ('31-33', 'services_creative')
+    >>> slug("制造业").startswith("x_")
+    True
+    """
+    s = str(code)
+    clean = re.sub(r"[^A-Za-z0-9_-]+", "_", s).strip("_")
+    if clean != s or not clean:
+        clean = (clean[:40] or "x") + "_" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:8]
+    return clean[:60]
+
+
+def _short(name: object, n: int = 24) -> str:
+    s = str(name)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _save(fig, base: Path) -> list[Path]:
+    paths = []
+    for fmt in FORMATS:
+        p = base.with_suffix("." + fmt)
+        extra = {"pil_kwargs": {"compress_level": 4}} if fmt == "png" else {}
+        fig.savefig(p, format=fmt, bbox_inches="tight", pad_inches=0.15, **extra)
+        paths.append(p)
+    return paths
+
+
+def _main_measure(df: pl.DataFrame) -> str | None:
+    if "measure" not in df.columns or df.height == 0:
+        return None
+    counts = df.group_by("measure").len().sort(["len", "measure"], descending=[True, False])
+    return counts["measure"][0]
+
+
+def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
+    if name not in df.columns:
+        return {}
+    return {k: v for k, v in df.select(code, name).unique(code, keep="first").iter_rows() if v is not None}
+
+
+def _cells(ind: pl.DataFrame) -> pl.DataFrame:
+    for flag in ("is_reference_region", "is_total_industry"):
+        if flag in ind.columns:
+            ind = ind.filter(~pl.col(flag).fill_null(False))
+    return ind
+
+
+def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> dict:
+    """The data behind the charts (also used by the tests).
+
+    Returns a dict with ``measure``, ``industries`` (codes of the charted industries, largest
+    first), ``bubble`` (region, industry, lq, growth, value, reference_growth at the end year,
+    or None), ``start``/``end`` years, ``lq_time`` (indicators of the measure) and
+    ``shift`` (components per region, or None).
+    """
+    out: dict = {"measure": None, "industries": [], "bubble": None, "lq_time": None, "shift": None,
+                 "start": None, "end": None}
+    ind = tables.get("indicators")
+    if ind is None or not {"region", "industry", "measure", "value", "lq"} <= set(ind.columns):
+        return out
+    ind = _cells(ind)
+    measure = _main_measure(ind)
+    out["measure"] = measure
+    ind = ind.filter(pl.col("measure") == measure)
+    has_year = "year" in ind.columns and ind["year"].drop_nulls().len() > 0
+    last = ind["year"].max() if has_year else None
+    at_last = ind.filter(pl.col("year") == last) if has_year else ind
+    sizes = (at_last.group_by("industry").agg(pl.col("value").sum().alias("size"))
+             .sort(["size", "industry"], descending=[True, False], nulls_last=True))
+    out["industries"] = sizes["industry"].head(top_industries).to_list()
+    if has_year and ind["year"].n_unique() >= 2:
+        out["lq_time"] = ind
+    growth = tables.get("growth")
+    if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(growth.columns):
+        g = growth.filter(pl.col("measure") == measure)
+        if g.height:
+            start, end = g["start_year"].min(), g["end_year"].max()
+            g = g.filter((pl.col("start_year") == start) & (pl.col("end_year") == end))
+            out["start"], out["end"] = start, end
+            ref = "reference_growth" if "reference_growth" in g.columns else None
+            gcols = ["region", "industry", "growth"] + ([ref] if ref else [])
+            cur = ind.filter(pl.col("year") == end) if has_year else ind
+            bubble = cur.select("region", *[c for c in ("region_name",) if c in cur.columns], "industry",
+                                *[c for c in ("industry_name",) if c in cur.columns], "lq", "value")
+            bubble = bubble.join(g.select(gcols), on=["region", "industry"], how="inner")
+            if ref is None:
+                bubble = bubble.with_columns(pl.lit(None, dtype=pl.Float64).alias("reference_growth"))
+            out["bubble"] = bubble
+            from lqcalc.output.summary import growth_by_region
+
+            gbr = growth_by_region({**tables, "growth": growth.filter(
+                (pl.col("start_year") == start) & (pl.col("end_year") == end))})
+            if gbr is not None and {"national_share", "industry_mix", "regional_shift"} <= set(gbr.columns):
+                out["shift"] = gbr.filter(pl.col("measure") == measure)
+    return out
+
+
+_OFFSETS = ((5, 4, "left", "bottom"), (5, -4, "left", "top"), (-5, 4, "right", "bottom"),
+            (-5, -4, "right", "top"), (0, 9, "center", "bottom"), (0, -9, "center", "top"))
+
+
+def _place_labels(fig, ax, points, max_labels: int, fixed=()) -> int:
+    """Annotate up to ``max_labels`` of ``points`` (x, y, text), in order, without overlaps.
+
+    Each label tries a few positions around its point and is dropped when all of them
+    overlap a label already placed (or one of the ``fixed`` texts). Returns the number placed.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    taken = [t.get_window_extent(renderer).expanded(1.05, 1.1) for t in fixed]
+    axes_box = ax.get_window_extent(renderer)
+    placed = 0
+    for x, y, label_text in points:
+        if placed >= max_labels:
+            break
+        for dx, dy, ha, va in _OFFSETS:
+            t = ax.annotate(label_text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                            fontsize=7.5, color="#222222", zorder=4)
+            box = t.get_window_extent(renderer)
+            inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1 and box.y0 >= axes_box.y0
+                      and box.y1 <= axes_box.y1)
+            if inside and not any(box.overlaps(o) for o in taken):
+                taken.append(box.expanded(1.05, 1.15))
+                placed += 1
+                break
+            t.remove()
+    return placed
+
+
+def _log_ticks(ax, lo: float, hi: float) -> None:
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100]
+    ticks = [t for t in candidates if lo <= t <= hi] or [1]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: str, lang: str, base: Path,
+                 max_labels: int = 14) -> list[Path]:
+    """One LQ-growth bubble chart (PNG and SVG at ``base``.png/.svg); [] when nothing to plot."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    d = data.filter(pl.col("lq").is_not_null() & (pl.col("lq") > 0) & pl.col("growth").is_not_null()
+                    & pl.col("value").is_not_null())
+    if d.height == 0:
+        return []
+    ref = d["reference_growth"].drop_nulls()
+    ref_g = float(ref[0]) if ref.len() else None
+    lq = d["lq"].to_list()
+    gr = [100 * g for g in d["growth"].to_list()]
+    val = d["value"].to_list()
+    vmax = max(val) or 1.0
+    sizes = [25 + 1200 * v / vmax for v in val]
+    hi_g = (ref_g * 100) if ref_g is not None else 0.0
+    colors = ["#c0392b" if (l >= 1 and g >= hi_g) else "#e67e22" if l >= 1 else "#2980b9" if g >= hi_g else "#95a5a6"
+              for l, g in zip(lq, gr)]
+    names = d["region_name"].to_list() if "region_name" in d.columns else [None] * d.height
+    codes = d["region"].to_list()
+    with rc_context(_rc()):
+        fig = Figure(figsize=(9, 6.5))
+        ax = fig.subplots()
+        ax.scatter(lq, gr, s=sizes, c=colors, alpha=0.55, edgecolors="#333333", linewidths=0.5, zorder=3)
+        ax.set_xscale("log")
+        lo, hi = min(lq), max(lq)
+        lo, hi = min(lo, 0.9) / 1.25, max(hi, 1.1) * 1.25
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(*ax.get_ylim())  # fix the autoscaled limits before labels are placed
+        _log_ticks(ax, lo, hi)
+        ax.axvline(1.0, color="#555555", lw=1, ls="--", zorder=1)
+        if ref_g is not None:
+            ax.axhline(100 * ref_g, color="#555555", lw=1, ls=":", zorder=1)
+            ref_text = ax.annotate(text("reference_growth", lang, value=100 * ref_g), xy=(0, 100 * ref_g),
+                                   xycoords=("axes fraction", "data"), xytext=(4, 3), textcoords="offset points",
+                                   ha="left", va="bottom", fontsize=8, color="#555555")
+        else:
+            ref_text = None
+        quadrant_texts = []
+        for key, x, y, ha, va in (("quadrant_hh", 0.98, 0.98, "right", "top"), ("quadrant_lh", 0.02, 0.98, "left", "top"),
+                                  ("quadrant_hl", 0.98, 0.02, "right", "bottom"), ("quadrant_ll", 0.02, 0.02, "left", "bottom")):
+            quadrant_texts.append(ax.text(x, y, text(key, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=8.5,
+                                          color="#777777", style="italic"))
+        # label the largest regions and the most concentrated ones, skipping labels that would overlap
+        order_size = sorted(range(len(val)), key=lambda i: -val[i])
+        order_lq = sorted(range(len(lq)), key=lambda i: -lq[i])
+        candidates: list[int] = []
+        for pair in zip(order_size, order_lq):
+            for i in pair:
+                if i not in candidates:
+                    candidates.append(i)
+        _place_labels(fig, ax, [(lq[i], gr[i], _short(names[i] or codes[i])) for i in candidates],
+                      max_labels, fixed=quadrant_texts + ([ref_text] if ref_text is not None else []))
+        ax.set_xlabel(text("lq_axis", lang, year=end))
+        ax.set_ylabel(text("growth_axis", lang, start=start, end=end))
+        ax.set_title(text("bubble_title", lang, industry=industry_title, start=start, end=end), fontsize=12)
+        fig.text(0.01, 0.005, text("size_note", lang, measure=measure, year=end), fontsize=7.5, color="#666666",
+                 ha="left", va="bottom")
+        ax.grid(True, which="major", color="#eeeeee", zorder=0)
+        return _save(fig, base)
+
+
+def lq_time_chart(data: pl.DataFrame, industry: str, industry_title: str, lang: str, base: Path,
+                  n_regions: int = 6) -> list[Path]:
+    """LQ over time of the ``n_regions`` regions with the highest LQ in the last year."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    d = data.filter((pl.col("industry") == industry) & pl.col("lq").is_not_null() & pl.col("year").is_not_null())
+    if d.height == 0 or d["year"].n_unique() < 2:
+        return []
+    last = d.filter(pl.col("year") == d["year"].max())
+    # ignore the smallest quarter of cells: tiny counts give erratic LQs
+    cutoff = last["value"].quantile(0.25) if last["value"].drop_nulls().len() >= 8 else None
+    if cutoff is not None:
+        last = last.filter(pl.col("value") >= cutoff)
+    leaders = last.sort(["lq", "region"], descending=[True, False])["region"].head(n_regions).to_list()
+    names = _name_map(d, "region", "region_name")
+    with rc_context(_rc()):
+        fig = Figure(figsize=(9, 5.5))
+        ax = fig.subplots()
+        for r in leaders:
+            s = d.filter(pl.col("region") == r).sort("year")
+            ax.plot(s["year"].to_list(), s["lq"].to_list(), marker="o", lw=1.8, ms=4,
+                    label=_short(names.get(r, r), 30) + (f" ({r})" if r in names else ""))
+        ax.axhline(1.0, color="#555555", lw=1, ls="--")
+        years = sorted(d["year"].unique().to_list())
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_xlabel(text("year_axis", lang))
+        ax.set_ylabel(text("lq_time_axis", lang))
+        ax.set_title(text("lq_time_title", lang, industry=industry_title), fontsize=12)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        ax.grid(True, color="#eeeeee")
+        return _save(fig, base)
+
+
+def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, lang: str, base: Path,
+                      max_regions: int = 25) -> list[Path]:
+    """Grouped horizontal bars of the shift-share components per region."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    comps = ["national_share", "industry_mix", "regional_shift"]
+    d = data.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in comps))
+    if d.height == 0:
+        return []
+    d = d.with_columns(pl.sum_horizontal(comps).alias("_total"))
+    d = d.sort(pl.col("_total").abs(), descending=True).head(max_regions).sort("regional_shift")
+    names = d["region_name"].to_list() if "region_name" in d.columns else [None] * d.height
+    labels_ = [_short(n or r, 30) for n, r in zip(names, d["region"].to_list())]
+    n = d.height
+    with rc_context(_rc()):
+        fig = Figure(figsize=(9, 1.6 + 0.38 * n))
+        ax = fig.subplots()
+        h = 0.26
+        colors = {"national_share": "#95a5a6", "industry_mix": "#2980b9", "regional_shift": "#c0392b"}
+        for k, c in enumerate(comps):
+            ys = [i + (k - 1) * h for i in range(n)]
+            ax.barh(ys, d[c].to_list(), height=h, color=colors[c], label=label(c, lang))
+        ax.scatter(d["_total"].to_list(), list(range(n)), marker="|", s=180, color="black", zorder=3,
+                   label=label("change", lang))
+        ax.set_yticks(list(range(n)), labels_, fontsize=8)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+        ax.set_xlabel(text("shift_axis", lang, unit=unit or measure))
+        ax.set_title(text("shift_title", lang, start=start, end=end, measure=measure), fontsize=12)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.grid(True, axis="x", color="#eeeeee")
+        return _save(fig, base)
+
+
+def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top_industries: int = 6,
+                 quiet: bool | None = None) -> list[Path]:
+    """Write the charts of a run to ``out_dir/charts/``; return the files written.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Output directory; only ``out_dir/charts`` is written.
+    tables : mapping of str to polars.DataFrame
+        The run's tables; charts whose columns are missing are skipped (``indicators`` with
+        ``lq`` and ``value``; ``growth`` with ``growth``, ``start_year``, ``end_year`` for the
+        bubble and shift-share charts).
+    lang : {"en", "zh"}
+        Language of titles and axis labels.
+    top_industries : int
+        Number of industries (the largest by value in the last year) that get charts.
+    quiet : bool, optional
+        No progress bar on stderr.
+    """
+    from lqcalc.progress import progress
+
+    data = chart_data(tables, top_industries)
+    if not data["industries"]:
+        return []
+    cdir = Path(out_dir) / CHARTS_DIR
+    cdir.mkdir(parents=True, exist_ok=True)
+    measure = data["measure"]
+    ind = _cells(tables["indicators"])
+    inames = _name_map(ind, "industry", "industry_name")
+    unit_vals = ind.filter(pl.col("measure") == measure)["unit"].drop_nulls() if "unit" in ind.columns else pl.Series([])
+    unit = unit_vals[0] if len(unit_vals) else ""
+    jobs = []
+    for code in data["industries"]:
+        title = _short(inames.get(code, code), 50)
+        if data["bubble"] is not None:
+            jobs.append(("bubble", code, title))
+        if data["lq_time"] is not None:
+            jobs.append(("lq_time", code, title))
+    if data["shift"] is not None:
+        jobs.append(("shift", None, None))
+    written: list[Path] = []
+    for kind, code, title in progress(jobs, "charts", quiet=quiet):
+        if kind == "bubble":
+            sub = data["bubble"].filter(pl.col("industry") == code)
+            written += bubble_chart(sub, title, data["start"], data["end"], measure, lang, cdir / f"bubble_{slug(code)}")
+        elif kind == "lq_time":
+            written += lq_time_chart(data["lq_time"], code, title, lang, cdir / f"lq_time_{slug(code)}")
+        else:
+            written += shift_share_chart(data["shift"], data["start"], data["end"], measure, unit, lang,
+                                         cdir / f"shift_share_{slug(measure)}")
+    return written
