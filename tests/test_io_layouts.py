@@ -229,3 +229,44 @@ def test_io_long_table_is_left_to_the_long_reader(tmp_path):
     f2 = tmp_path / "areas.csv"
     f2.write_text("area_type,area_code,occ_code,employment\nN,0000000,000000,10\n", encoding="utf-8")
     assert detect(f2).layout == "long"
+
+
+def test_io_one_year_per_file_becomes_the_year(tmp_path):
+    files = []
+    for year, bj in ((2022, "747.1"), (2023, "755.6")):
+        f = tmp_path / f"y{year}.csv"
+        f.write_text(f"数据库：分省年度数据\n时间：{year}年\n地区,城镇单位就业人员(万人)\n北京市,{bj}\n", encoding="utf-8")
+        files.append(f)
+    df, infos = read_extracts(files)
+    assert [i["years"] for i in infos] == [[2022], [2023]]
+    assert df.sort("year")["value"].to_list() == [7471000.0, 7556000.0]
+    # a file without 时间 takes --year
+    f = tmp_path / "noyear.csv"
+    f.write_text("数据库：分省年度数据\n地区,城镇单位就业人员(万人)\n北京市,763.6\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        read_extract(f)
+    df, _ = read_extract(f, ReadOptions(year=2024))
+    assert df["year"].to_list() == [2024]
+
+
+def test_io_yearbook_group_label_rows_are_skipped(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2-1  分地区年末单位数（2023年）"])
+    ws.append(["单位：个"])
+    ws.append(["地　区", "合　计", "制造业"])
+    ws.append(["全　国", 10, 4])
+    ws.append(["东部地区："])
+    ws.append(["北　京", 3, 1])
+    ws.append(["上　海", 2, "…"])
+    ws.append(["注：示例。"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    df, info = read_extract(path)
+    assert info["layout"] == "yearbook" and info["indicator"] == "年末单位数"
+    assert set(df["region"].unique()) == {"000000", "110000", "310000"}
+    assert value(df, region="310000", industry="C") is None
+    assert value(df, region="110000", industry="合计") == 3.0 and df["unit"].unique().to_list() == ["units"]
+    assert df.filter(pl.col("region") == "110000")["source_line"].unique().to_list() == [6]

@@ -190,6 +190,8 @@ def _collect_yearbook(det: Detected, col: _Collector) -> None:
     for k in det.data_rows:
         r = rows[k]
         label = next((r[j] for j in det.label_cols if _cell(r, j) != ""), "")
+        if all(_cell(r, j) == "" for j in det.value_cols):
+            continue  # a group label inside the table (东部地区：, 按地区分), not a region with data
         if not label:
             if any(_cell(r, j) not in MISSING_MARKERS for j in det.value_cols):
                 col.problems.append(Problem("missing_label", "a row with values has no region name",
