@@ -174,15 +174,16 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         schema={"region": pl.String, "region_level": pl.Int32, "parent_region": pl.String},
     )
     x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
-    lf = rows.lazy().join(par_df.lazy(), on="region", how="left", nulls_equal=True)
-    pvals = rows.lazy().select(
-        pl.col("region").alias("parent_region"), "industry", "year", "measure",
-        pl.col("value").alias("_parent_value"), pl.col("region_total").alias("_parent_total"),
-    )
-    lf = lf.join(pvals, on=["parent_region", "industry", "year", "measure"], how="left", nulls_equal=True)
-    has_parent = pl.col("parent_region").is_not_null()
-    parent_known = pl.col("parent_region").is_in(sorted(present))
+    lf = rows.lazy()
     if has_hierarchy:
+        lf = lf.join(par_df.lazy(), on="region", how="left", nulls_equal=True)
+        pvals = rows.lazy().select(
+            pl.col("region").alias("parent_region"), "industry", "year", "measure",
+            pl.col("value").alias("_parent_value"), pl.col("region_total").alias("_parent_total"),
+        )
+        lf = lf.join(pvals, on=["parent_region", "industry", "year", "measure"], how="left", nulls_equal=True)
+        has_parent = pl.col("parent_region").is_not_null()
+        parent_known = pl.col("parent_region").is_in(sorted(present))
         lq_parent = pl.when(has_parent).then(lqm.lq(x, rt, "_parent_value", "_parent_total")).otherwise(
             lqm.lq(x, rt, rv, rT))
         lq_parent_reason = (
@@ -193,23 +194,36 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
             .otherwise(lqm.lq_reason(x, rt, rv, rT, name="lq_parent"))
         )
     else:
+        lf = lf.with_columns(pl.lit(0, dtype=pl.Int32).alias("region_level"),
+                             pl.lit(None, dtype=pl.String).alias("parent_region"))
         lq_parent = pl.lit(None, dtype=pl.Float64)
         lq_parent_reason = pl.lit(None, dtype=pl.String)
 
+    # the count scale of each unit, computed once per distinct unit
+    units = rows["unit"].unique().to_list()
+    scales = pl.DataFrame({"u": units}, schema={"u": pl.String}).select(lqm.count_scale("u"))["u"].to_list()
+    if len(units) == 1:
+        scale_e = pl.lit(scales[0], dtype=pl.Float64)
+    else:
+        known = {u: s for u, s in zip(units, scales) if u is not None}
+        null_scale = dict(zip(units, scales)).get(None, 1.0)
+        scale_e = pl.when(pl.col(unit).is_null()).then(pl.lit(null_scale, dtype=pl.Float64)).otherwise(
+            pl.col(unit).replace_strict(known, default=None, return_dtype=pl.Float64))
     lq_e = lqm.lq(x, rt, rv, rT)
     reasons = [
         lqm.lq_reason(x, rt, rv, rT),
-        lqm.lq_ci_reason(x, rt, rv, rT, unit),
+        lqm.lq_ci_reason(x, rt, rv, rT, unit, scale="_scale"),
         lqm.lq_excl_own_reason(x, rt, rv, rT),
         sh.share_reason(x, rt, "share_of_region", "region total"),
         sh.share_reason(x, rv, "share_of_reference", "reference value"),
         lq_parent_reason,
     ]
     out = (
-        lf.with_columns(
+        lf.with_columns(scale_e.alias("_scale"))
+        .with_columns(
             lq_e.alias("lq"),
-            lqm.lq_ci_low(x, rt, rv, rT, unit).alias("lq_ci_low"),
-            lqm.lq_ci_high(x, rt, rv, rT, unit).alias("lq_ci_high"),
+            lqm.lq_ci_low(x, rt, rv, rT, scale="_scale").alias("lq_ci_low"),
+            lqm.lq_ci_high(x, rt, rv, rT, scale="_scale").alias("lq_ci_high"),
             lqm.lq_excl_own(x, rt, rv, rT).alias("lq_excl_own"),
             sh.share_of_region(x, rt).alias("share_of_region"),
             sh.share_of_reference(x, rv).alias("share_of_reference"),
@@ -225,7 +239,7 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         )
         .collect()
     )
-    return _sorted(out, KEY_ORDER)
+    return out
 
 
 # --------------------------------------------------------------------------- regions
@@ -253,55 +267,91 @@ def industry_groups(codes: list[str], digits: int) -> dict[str, str | None]:
     return out
 
 
+def _log2(e: pl.Expr) -> pl.Expr:
+    return pl.when(e > 0).then(e.log(2))
+
+
+def _closed_shares(x: str, base: str, keys: list[str]) -> list[pl.Expr]:
+    """Row-level closed shares within ``keys``: ``_p`` of ``x`` over rows with ``x``; ``_a`` and
+    ``_b`` of ``x`` and ``base`` over rows where both are present (window sums, vectorized)."""
+    both = pl.col(x).is_not_null() & pl.col(base).is_not_null()
+    xm, bm = pl.when(both).then(pl.col(x)), pl.when(both).then(pl.col(base))
+    return [
+        safe_div(pl.col(x), pl.col(x).sum().over(keys)).alias("_p"),
+        safe_div(xm, xm.sum().over(keys)).alias("_a"),
+        safe_div(bm, bm.sum().over(keys)).alias("_b"),
+    ]
+
+
 def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
-    """Specialization and diversity of each region x year x measure over its leaf industries."""
+    """Specialization and diversity of each region x year x measure over its leaf industries.
+
+    Same formulas as :mod:`lqcalc.metrics.specialization` (tested equal), computed as
+    row-level window terms summed by a plain group-by for speed.
+    """
     rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("is_leaf"))
     codes = base.filter(~pl.col("is_total_industry"))["industry"].unique().drop_nulls().to_list()
     groups = industry_groups(codes, int(settings["variety_digits"]))
     gdf = pl.DataFrame({"industry": list(groups), "_group": list(groups.values())},
                        schema={"industry": pl.String, "_group": pl.String})
     keys = ["region", "year", "measure"]
-    lf = rows.lazy().join(gdf.lazy(), on="industry", how="left")
-    lf = lf.with_columns(sp.group_share("value", "_group", keys).alias("_P"))
-    both = pl.col("value").is_not_null() & pl.col("reference_value").is_not_null()
-    out = (
-        lf.group_by(keys)
-        .agg(
-            pl.col("region_name").drop_nulls().first(),
-            pl.col("unit").drop_nulls().first(),
-            sp.n_units("value").alias("n_industries"),
-            pl.col("value").sum().alias("leaf_total"),
-            sp.hhi("value").alias("hhi"),
-            sp.hhi_norm("value").alias("hhi_norm"),
-            conc.equivalent_number("value").alias("equivalent_number"),
-            sp.entropy("value").alias("entropy"),
-            sp.krugman_spec("value", "reference_value").alias("krugman_spec"),
-            sp.hoover_spec("value", "reference_value").alias("hoover_spec"),
-            pl.when(pl.col("_group").filter(pl.col("value").is_not_null()).null_count() == 0)
-            .then(sp.related_variety("value", "_P")).alias("related_variety"),
-            pl.when(pl.col("_group").filter(pl.col("value").is_not_null()).null_count() == 0)
-            .then(sp.unrelated_variety("value", "_P")).alias("unrelated_variety"),
-            both.sum().alias("_n_pairs"),
-            pl.col("reference_value").filter(both).sum().alias("_ref_sum"),
-            pl.col("_group").filter(pl.col("value").is_not_null()).null_count().alias("_no_group"),
-        )
+    lf = rows.lazy().select(*keys, "region_name", "unit", "industry", "value", "reference_value")
+    lf = lf.join(gdf.lazy(), on="industry", how="left").with_columns(*_closed_shares("value", "reference_value", keys))
+    p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
+    lf = lf.with_columns(
+        safe_div(pl.col("value").sum().over([*keys, "_group"]), pl.col("value").sum().over(keys)).alias("_P"),
+    ).with_columns(
+        (p * p).alias("_p2"),
+        (p * _log2(p)).alias("_plogp"),
+        (p * _log2(pl.col("_P"))).alias("_uv"),
+        (p * _log2(safe_div(p, pl.col("_P")))).alias("_rv"),
+        (a - b).abs().alias("_dab"),
+        (pl.col("value").is_not_null() & pl.col("_group").is_null()).alias("_nogroup"),
+        (pl.col("value").is_not_null() & pl.col("reference_value").is_not_null()).alias("_both"),
+    )
+    out = lf.group_by(keys).agg(
+        pl.col("region_name").drop_nulls().first(),
+        pl.col("unit").drop_nulls().first(),
+        pl.col("value").count().alias("n_industries"),
+        pl.col("value").sum().alias("leaf_total"),
+        pl.col("_p2").sum().alias("hhi"),
+        (-pl.col("_plogp").sum()).alias("entropy"),
+        pl.col("_dab").sum().alias("krugman_spec"),
+        (-pl.col("_rv").sum()).alias("related_variety"),
+        (-pl.col("_uv").sum()).alias("unrelated_variety"),
+        pl.col("_both").sum().alias("_n_pairs"),
+        pl.col("reference_value").filter(pl.col("_both")).sum().alias("_ref_sum"),
+        pl.col("_nogroup").sum().alias("_no_group"),
     )
     n, tot = pl.col("n_industries"), pl.col("leaf_total")
+    has = (n > 0) & (tot != 0)
+    spec_ok = has & (pl.col("_n_pairs") > 0) & (pl.col("_ref_sum") != 0)
+    var_ok = has & (pl.col("_no_group") == 0)
+    out = out.with_columns(
+        pl.when(has).then(pl.col("hhi")).alias("hhi"),
+        pl.when(has).then(pl.col("entropy") + 0.0).alias("entropy"),
+        pl.when(spec_ok).then(pl.col("krugman_spec")).alias("krugman_spec"),
+        pl.when(var_ok).then(pl.col("related_variety") + 0.0).alias("related_variety"),
+        pl.when(var_ok).then(pl.col("unrelated_variety") + 0.0).alias("unrelated_variety"),
+    ).with_columns(
+        pl.when(has & (n >= 2)).then(safe_div(pl.col("hhi") - 1.0 / n, 1.0 - 1.0 / n)).alias("hhi_norm"),
+        safe_div(pl.lit(1.0), pl.col("hhi")).alias("equivalent_number"),
+        (0.5 * pl.col("krugman_spec")).alias("hoover_spec"),
+    )
     no_value = first_reason((n == 0, "no leaf industry has a value"), (tot == 0, "leaf industries sum to 0"))
     spec_reason = first_reason(
         (pl.col("_n_pairs") == 0, "no reference value for the leaf industries"),
         (pl.col("_ref_sum") == 0, "reference values of the leaf industries sum to 0"),
     )
     reasons = [
-        pl.when(pl.col("hhi").is_null()).then(pl.concat_str(pl.lit("hhi, entropy: "), no_value)),
-        pl.when(pl.col("hhi").is_not_null() & pl.col("hhi_norm").is_null()).then(pl.lit("hhi_norm: fewer than 2 industries")),
-        pl.when(pl.col("hhi").is_not_null() & pl.col("krugman_spec").is_null()).then(
-            pl.concat_str(pl.lit("krugman_spec, hoover_spec: "), spec_reason)),
-        pl.when(pl.col("hhi").is_not_null() & (pl.col("_no_group") > 0)).then(
+        pl.when(~has).then(pl.concat_str(pl.lit("hhi, entropy: "), no_value)),
+        pl.when(has & (n < 2)).then(pl.lit("hhi_norm: fewer than 2 industries")),
+        pl.when(has & ~spec_ok).then(pl.concat_str(pl.lit("krugman_spec, hoover_spec: "), spec_reason)),
+        pl.when(has & ~var_ok).then(
             pl.lit(f"related_variety, unrelated_variety: industry codes have no group (no parent code and not longer "
                    f"than variety_digits = {settings['variety_digits']})")),
     ]
-    out = out.with_columns(join_reasons(reasons).alias("null_reason")).drop("_n_pairs", "_ref_sum", "_no_group")
+    out = out.with_columns(join_reasons(reasons).alias("null_reason"))
     return _sorted(out.collect(), keys).select(
         "region", "region_name", "year", "measure", "unit", "n_industries", "leaf_total", "hhi", "hhi_norm",
         "equivalent_number", "entropy", "krugman_spec", "hoover_spec", "related_variety", "unrelated_variety",
@@ -312,9 +362,13 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- industries
 def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: str | None,
                    plant_hhi: pl.DataFrame | None) -> pl.DataFrame:
-    """Concentration of each industry x year x measure across the regions of one level."""
+    """Concentration of each industry x year x measure across the regions of one level.
+
+    Same formulas as :mod:`lqcalc.metrics.concentration` (tested equal), computed as
+    row-level window terms summed by a plain group-by for speed.
+    """
     keys = ["industry", "year", "measure", "region_level"]
-    lf = indicators.lazy()
+    lf = indicators.lazy().select(*keys, "region", "industry_name", "unit", "value", "region_total")
     has_eg = estab is not None or plant_hhi is not None
     if estab is not None:
         est = indicators.lazy().filter(pl.col("measure") == estab).select(
@@ -326,37 +380,72 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         lf = lf.join(plant_hhi.lazy(), on=["industry", "year"], how="left", nulls_equal=True)
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
-    h_plant = pl.coalesce(pl.col("_plant_hhi").first(), conc.plant_hhi_equal_size("value", "_estabs"))
-    is_estab = pl.col("measure").first() == estab if estab is not None else pl.lit(False)
+    x = pl.col("value")
+    lf = lf.with_columns(*_closed_shares("value", "region_total", keys))
+    p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
+    lq_key = pl.when(b > 0).then(a / b).otherwise(pl.lit(float("inf")))
+    ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
+    lf = lf.with_columns(
+        lq_key.alias("_lqk"),
+        (x.rank("ordinal", descending=True).over(keys) <= 4).alias("_top4"),
+        pl.when(ok_est).then(x * x / pl.col("_estabs")).alias("_x2n"),
+        pl.when(ok_est).then(x).alias("_xe"),
+    ).with_columns(
+        a.cum_sum().over(keys, order_by="_lqk").alias("_A"),
+    ).with_columns(
+        (p * p).alias("_p2"),
+        (a - b).abs().alias("_dab"),
+        (b * (2.0 * pl.col("_A") - a)).alias("_gini"),
+        ((a - b) ** 2).alias("_g"),
+        (b * b).alias("_b2"),
+        pl.when(pl.col("_top4")).then(x).alias("_x4"),
+    )
     out = lf.group_by(keys).agg(
         pl.col("industry_name").drop_nulls().first(),
         pl.col("unit").drop_nulls().first(),
-        conc.n_units("value").alias("n_regions"),
-        pl.col("value").sum().alias("regions_total"),
-        conc.hhi("value").alias("hhi"),
-        conc.hhi_norm("value").alias("hhi_norm"),
-        conc.hoover_index("value", "region_total").alias("hoover_loc"),
-        conc.krugman_index("value", "region_total").alias("krugman_conc"),
-        conc.gini_loc("value", "region_total").alias("gini_loc"),
-        conc.top_share("value", 4).alias("cr4"),
-        pl.when(~is_estab).then(h_plant).alias("plant_hhi"),
-        pl.when(~is_estab).then(conc.eg_gamma("value", "region_total", h_plant)).alias("eg_gamma"),
-        (pl.col("value").is_not_null() & pl.col("region_total").is_not_null()).sum().alias("_n_pairs"),
+        x.count().alias("n_regions"),
+        x.sum().alias("regions_total"),
+        pl.col("_p2").sum().alias("hhi"),
+        pl.col("_dab").sum().alias("krugman_conc"),
+        (1.0 - pl.col("_gini").sum()).alias("gini_loc"),
+        pl.col("_x4").sum().alias("_top"),
+        pl.col("_g").sum().alias("_G"),
+        pl.col("_b2").sum().alias("_B2"),
+        pl.col("_x2n").sum().alias("_x2n"),
+        pl.col("_xe").sum().alias("_xe"),
+        pl.col("_plant_hhi").drop_nulls().first().alias("_ph"),
+        pl.col("_a").count().alias("_n_pairs"),
     )
-    n = pl.col("n_regions")
+    n, tot = pl.col("n_regions"), pl.col("regions_total")
+    has = (n > 0) & (tot != 0)
+    pair_ok = has & (pl.col("_n_pairs") > 0)
+    is_estab = is_estab_col(estab)
+    h_plant = pl.coalesce(pl.col("_ph"), safe_div(pl.col("_x2n"), pl.col("_xe") * pl.col("_xe")))
+    sb2 = 1.0 - pl.col("_B2")
+    out = out.with_columns(
+        pl.when(has).then(pl.col("hhi")).alias("hhi"),
+        pl.when(pair_ok).then(pl.col("krugman_conc")).alias("krugman_conc"),
+        pl.when(pair_ok).then(pl.col("gini_loc")).alias("gini_loc"),
+        pl.when(has).then(safe_div(pl.col("_top"), tot)).alias("cr4"),
+        pl.when(~is_estab & pair_ok).then(h_plant).alias("plant_hhi"),
+    ).with_columns(
+        pl.when(has & (n >= 2)).then(safe_div(pl.col("hhi") - 1.0 / n, 1.0 - 1.0 / n)).alias("hhi_norm"),
+        (0.5 * pl.col("krugman_conc")).alias("hoover_loc"),
+        safe_div(pl.col("_G") - sb2 * pl.col("plant_hhi"), sb2 * (1.0 - pl.col("plant_hhi"))).alias("eg_gamma"),
+    )
     reasons = [
-        pl.when(pl.col("hhi").is_null()).then(pl.lit("hhi, hoover_loc, krugman_conc, gini_loc, cr4: ")
-                                             + pl.when(n == 0).then(pl.lit("no region has a value")).otherwise(pl.lit("values sum to 0"))),
-        pl.when(pl.col("hhi").is_not_null() & pl.col("hhi_norm").is_null()).then(pl.lit("hhi_norm: fewer than 2 regions")),
-        pl.when(pl.col("hhi").is_not_null() & pl.col("hoover_loc").is_null()).then(pl.lit("hoover_loc, krugman_conc, gini_loc: region totals are missing or 0")),
-        pl.when(pl.col("eg_gamma").is_null() & pl.col("hhi").is_not_null()).then(
+        pl.when(~has).then(pl.lit("hhi, hoover_loc, krugman_conc, gini_loc, cr4: ")
+                           + pl.when(n == 0).then(pl.lit("no region has a value")).otherwise(pl.lit("values sum to 0"))),
+        pl.when(has & (n < 2)).then(pl.lit("hhi_norm: fewer than 2 regions")),
+        pl.when(has & ~pair_ok).then(pl.lit("hoover_loc, krugman_conc, gini_loc: region totals are missing or 0")),
+        pl.when(pl.col("eg_gamma").is_null() & pair_ok).then(
             pl.lit("eg_gamma: no establishment counts (set [clusters] establishments_measure or plant_hhi_measure)")
             if not has_eg else
-            pl.when(is_estab_col(estab)).then(pl.lit("eg_gamma: not computed for the establishment counts themselves"))
+            pl.when(is_estab).then(pl.lit("eg_gamma: not computed for the establishment counts themselves"))
             .when(pl.col("plant_hhi").is_null()).then(pl.lit("eg_gamma: no establishment counts for this industry"))
             .otherwise(pl.lit("eg_gamma: undefined (plant HHI is 1 or one region only)"))),
     ]
-    out = out.with_columns(join_reasons(reasons).alias("null_reason")).drop("_n_pairs")
+    out = out.with_columns(join_reasons(reasons).alias("null_reason"))
     return _sorted(out.collect(), keys).select(
         "industry", "industry_name", "year", "measure", "region_level", "unit", "n_regions", "regions_total",
         "hhi", "hhi_norm", "hoover_loc", "krugman_conc", "gini_loc", "cr4", "plant_hhi", "eg_gamma", "null_reason",
@@ -499,9 +588,8 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
         "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
     ]
-    out = pl.concat([ind.select(columns).collect(), rl.select(columns).collect()], how="vertical_relaxed")
-    return out.sort(["period", "start_year", "region", "is_total_industry", "industry", "measure"],
-                    descending=[True, False, False, True, False, False], nulls_last=True)
+    ind_df, rl_df = pl.collect_all([ind.select(columns), rl.select(columns)])
+    return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "start_year"])], how="vertical_relaxed")
 
 
 # --------------------------------------------------------------------------- clusters

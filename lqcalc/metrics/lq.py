@@ -102,7 +102,8 @@ def count_scale(unit: ExprLike) -> pl.Expr:
 
 
 def _is_whole(e: pl.Expr) -> pl.Expr:
-    return (e - e.round(0)).abs() <= 1e-6 * pl.max_horizontal(e.abs(), pl.lit(1.0))
+    # one reference to ``e``: the fractional part is within 1e-6 of 0 or 1
+    return ((e % 1.0) - 0.5).abs() >= 0.5 - 1e-6
 
 
 def lq_log_variance(x: ExprLike, region_total: ExprLike, reference_value: ExprLike,
@@ -126,19 +127,28 @@ def lq_log_variance(x: ExprLike, region_total: ExprLike, reference_value: ExprLi
     return pl.when(var > 0).then(var).otherwise(None)
 
 
-def _ci(x, rt, rv, rT, unit, z, sign):
+def _scale_expr(unit: ExprLike | None, scale: ExprLike | None) -> pl.Expr:
+    if scale is not None:
+        return as_expr(scale)
+    return count_scale(unit) if unit is not None else pl.lit(1.0)
+
+
+def _counts_ok(x, rt, rv, rT, scale: pl.Expr) -> pl.Expr:
+    s = scale
+    return pl.all_horizontal(_is_whole(x * s), _is_whole(rt * s), _is_whole(rv * s), _is_whole(rT * s), x > 0)
+
+
+def _ci(x, rt, rv, rT, unit, z, sign, scale=None):
     x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, rt, rv, rT))
-    scale = count_scale(unit) if unit is not None else pl.lit(1.0)
-    xs, rts, rvs, rTs = (v * scale for v in (x, rt, rv, rT))
-    ok = pl.all_horizontal(_is_whole(xs), _is_whole(rts), _is_whole(rvs), _is_whole(rTs), x > 0)
-    var = lq_log_variance(xs, rts, rvs, rTs)
-    value = lq(x, rt, rv, rT)
-    bound = finite_or_null((value.log() + sign * z * var.sqrt()).exp())
-    return pl.when(ok.fill_null(False)).then(bound).otherwise(None)
+    s = _scale_expr(unit, scale)
+    # Var with every count multiplied by s is Var / s: each term is 1/count
+    var = lq_log_variance(x, rt, rv, rT) / s
+    bound = finite_or_null((lq(x, rt, rv, rT).log() + sign * z * var.sqrt()).exp())
+    return pl.when(_counts_ok(x, rt, rv, rT, s).fill_null(False)).then(bound).otherwise(None)
 
 
 def lq_ci_low(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
-              unit: ExprLike | None = None, z: float = Z95) -> pl.Expr:
+              unit: ExprLike | None = None, z: float = Z95, scale: ExprLike | None = None) -> pl.Expr:
     r"""Lower bound of the confidence interval of LQ (95% by default).
 
     .. math:: LQ \cdot \exp\left(-z \sqrt{\operatorname{Var}(\ln LQ)}\right)
@@ -147,7 +157,8 @@ def lq_ci_low(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, re
     :func:`lq_ci_reason`) when the unit is not a count (yuan, percent; see
     :data:`COUNT_UNITS`; ``万人`` is scaled to persons first), when a value is not a whole
     number, when :math:`x_{r,i} = 0` (LQ = 0 has no log-scale interval) or when the variance
-    is not positive. Coverage is checked by simulation in the tests.
+    is not positive. ``scale`` (an expression giving :func:`count_scale` of the unit, e.g. a
+    precomputed column) may replace ``unit``. Coverage is checked by simulation in the tests.
 
     >>> import polars as pl
     >>> round(pl.select(lq_ci_low(100, 1000, 1000, 100000)).item(), 4)
@@ -155,11 +166,11 @@ def lq_ci_low(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, re
     >>> pl.select(lq_ci_low(1.5, 1000, 1000, 100000)).item() is None
     True
     """
-    return _ci(x, region_total, reference_value, reference_total, unit, z, -1.0)
+    return _ci(x, region_total, reference_value, reference_total, unit, z, -1.0, scale)
 
 
 def lq_ci_high(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
-               unit: ExprLike | None = None, z: float = Z95) -> pl.Expr:
+               unit: ExprLike | None = None, z: float = Z95, scale: ExprLike | None = None) -> pl.Expr:
     r"""Upper bound of the confidence interval of LQ (95% by default).
 
     .. math:: LQ \cdot \exp\left(+z \sqrt{\operatorname{Var}(\ln LQ)}\right)
@@ -170,11 +181,11 @@ def lq_ci_high(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, r
     >>> round(pl.select(lq_ci_high(100, 1000, 1000, 100000)).item(), 4)
     11.9408
     """
-    return _ci(x, region_total, reference_value, reference_total, unit, z, 1.0)
+    return _ci(x, region_total, reference_value, reference_total, unit, z, 1.0, scale)
 
 
 def lq_ci_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
-                 unit: ExprLike | None = None) -> pl.Expr:
+                 unit: ExprLike | None = None, scale: ExprLike | None = None) -> pl.Expr:
     """Why the LQ confidence interval is null (null where it is not).
 
     >>> import polars as pl
@@ -185,18 +196,17 @@ def lq_ci_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike,
     """
     x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
     u = as_expr(unit) if unit is not None else pl.lit(None, dtype=pl.String)
-    scale = count_scale(u)
-    not_count = scale.is_null()
-    not_whole = ~pl.all_horizontal(*(_is_whole(v * scale) for v in (x, rt, rv, rT)))
-    base = lq_reason(x, rt, rv, rT, name="lq_ci")
+    s = _scale_expr(u, scale)
+    whole = pl.all_horizontal(_is_whole(x * s), _is_whole(rt * s), _is_whole(rv * s), _is_whole(rT * s))
     bad_unit = pl.concat_str(pl.lit("lq_ci: unit '"), u, pl.lit("' is not a count"))
-    low = lq_ci_low(x, rt, rv, rT, u)
     return (
-        pl.when(base.is_not_null()).then(base)
-        .when(not_count.fill_null(False)).then(bad_unit)
-        .when(not_whole.fill_null(False)).then(pl.lit("lq_ci: values are not whole counts"))
+        pl.when(x.is_null()).then(pl.lit("lq_ci: value is missing"))
+        .when(rt.is_null() | rv.is_null() | rT.is_null() | (rt == 0) | (rv == 0) | (rT == 0))
+        .then(pl.lit("lq_ci: lq is null"))
+        .when(s.is_null()).then(bad_unit)
+        .when(~whole.fill_null(False)).then(pl.lit("lq_ci: values are not whole counts"))
         .when(x <= 0).then(pl.lit("lq_ci: value is 0 (no interval on the log scale)"))
-        .when(low.is_null()).then(pl.lit("lq_ci: variance is not positive"))
+        .when(lq_log_variance(x, rt, rv, rT).is_null()).then(pl.lit("lq_ci: variance is not positive"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
 
