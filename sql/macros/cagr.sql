@@ -6,5 +6,5 @@
 create or replace macro cagr(x0, x1, years) as
     case
         when x0 > 0 and x1 >= 0 and years > 0
-        then pow(cast(x1 as double) / x0, 1.0 / years) - 1
+        then finite_or_null(pow(cast(x1 as double) / x0, 1.0 / years) - 1)
     end;

@@ -4,4 +4,4 @@
 -- citation: indicators.md, "Growth"; e.g. growth(3.60, 4.47) = 0.2417 (Japan's S&T
 --   budget 2010 -> 2022, paper 002)
 create or replace macro growth(x0, x1) as
-    cast(x1 as double) / nullif(cast(x0 as double), 0) - 1;
+    finite_or_null(cast(x1 as double) / nullif(cast(x0 as double), 0) - 1);

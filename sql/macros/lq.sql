@@ -5,5 +5,7 @@
 -- citation: Isard (1960); REAT documentation (Farhauer & Kroell 2013):
 --   lq(1714, 79006, 879213, 15593224) = 0.3847623
 create or replace macro lq(x_ri, x_r, x_ref_i, x_ref) as
-    (cast(x_ri as double) / nullif(cast(x_r as double), 0))
-    / nullif(cast(x_ref_i as double) / nullif(cast(x_ref as double), 0), 0);
+    finite_or_null(
+        (cast(x_ri as double) / nullif(cast(x_r as double), 0))
+        / nullif(cast(x_ref_i as double) / nullif(cast(x_ref as double), 0), 0)
+    );

@@ -10,5 +10,5 @@ create or replace macro lq_ci_high(x_ri, x_r, x_ref_i, x_ref, z := 1.95996398454
         when x_ri > 0
              and is_whole_count(x_ri, scale) and is_whole_count(x_r, scale)
              and is_whole_count(x_ref_i, scale) and is_whole_count(x_ref, scale)
-        then exp(ln(lq(x_ri, x_r, x_ref_i, x_ref)) + z * sqrt(lq_ln_var(x_ri, x_r, x_ref_i, x_ref) / scale))
+        then finite_or_null(exp(ln(lq(x_ri, x_r, x_ref_i, x_ref)) + z * sqrt(lq_ln_var(x_ri, x_r, x_ref_i, x_ref) / scale)))
     end;

@@ -6,5 +6,5 @@
 create or replace macro required_cagr(x, target, years) as
     case
         when x > 0 and target >= 0 and years > 0
-        then pow(cast(target as double) / x, 1.0 / years) - 1
+        then finite_or_null(pow(cast(target as double) / x, 1.0 / years) - 1)
     end;

@@ -5,4 +5,4 @@
 -- citation: docs/methodology (indicators.md, "share of region", "share of reference");
 --   e.g. share(150, 367) = 0.409 (40.9% of export firms, paper 004 note 28)
 create or replace macro share(part, whole) as
-    cast(part as double) / nullif(cast(whole as double), 0);
+    finite_or_null(cast(part as double) / nullif(cast(whole as double), 0));

@@ -4,4 +4,4 @@
 -- citation: Dalum, Laursen & Villumsen (1998) "Structural change in OECD export
 --   specialisation patterns"; indicators.md, "symmetric LQ"
 create or replace macro slq(lq) as
-    (cast(lq as double) - 1) / nullif(cast(lq as double) + 1, 0);
+    finite_or_null((cast(lq as double) - 1) / nullif(cast(lq as double) + 1, 0));

@@ -2,7 +2,8 @@
 -- arguments: tbl, a table or view with region, industry, year, measure, value
 --   (regions only, leaf industries only; totals are sums as in lq_table)
 -- formula: s = x[r,i]/x[R,i] (region's share of the industry), x = x[r,*]/x[R,*]
---   (region's share of the economy); hhi = sum s^2, hhi_norm with n regions with a value,
+--   (region's share of the economy), both closed over the regions that have a value for the
+--   industry, as in lqcalc.metrics; hhi = sum s^2, hhi_norm with n regions with a value,
 --   hoover_loc = 1/2 sum |s - x|, krugman_conc = sum |s - x|,
 --   gini_loc = 1 - sum (X[k] - X[k-1]) (Y[k] + Y[k-1]) over regions ordered by LQ = s/x
 --   ascending (X, Y cumulative x and s: the locational Lorenz curve), cr4 = sum of the 4
@@ -21,9 +22,13 @@ shares as (
         year,
         measure,
         value,
-        share(value, reference_value) as s,
-        share(region_total, reference_total) as x
+        share(value, sum(value) over industry_group) as s,
+        share(
+            case when value is not null then region_total end,
+            sum(case when value is not null then region_total end) over industry_group
+        ) as x
     from cells
+    window industry_group as (partition by industry, year, measure)
 ),
 
 lorenz as (

@@ -1,7 +1,8 @@
 -- region_indices: specialization indices of each region (over its industries)
 -- arguments: tbl, a table or view with region, industry, year, measure, value
 --   (regions only, leaf industries only; totals are sums as in lq_table)
--- formula: p = x[r,i]/x[r,*], q = x[R,i]/x[R,*]; hhi = sum p^2,
+-- formula: p = x[r,i]/x[r,*], q = x[R,i]/x[R,*] (both closed over the industries the region
+--   has a value for, as in lqcalc.metrics); hhi = sum p^2,
 --   hhi_norm = (hhi - 1/n)/(1 - 1/n), entropy = -sum p log2 p,
 --   krugman_spec = sum |p - q|, hoover_spec = 1/2 sum |p - q|, n = industries with a value
 -- citation: indicators.md ("specialization (per region)"); Krugman (1991); Hoover (1936);
@@ -17,9 +18,13 @@ shares as (
         year,
         measure,
         value,
-        share(value, region_total) as p,
-        share(reference_value, reference_total) as q
+        share(value, sum(value) over region_group) as p,
+        share(
+            case when value is not null then reference_value end,
+            sum(case when value is not null then reference_value end) over region_group
+        ) as q
     from cells
+    window region_group as (partition by region, year, measure)
 ),
 
 final as (

@@ -71,7 +71,7 @@ final as (
         lq1 - lq0 as lq_change,
         ss_national_share(x0, g_ref) as national_share,
         ss_industry_mix(x0, g_ref_i, g_ref) as industry_mix,
-        ss_regional_shift(x0, g_ri, g_ref_i) as regional_shift,
+        ss_regional_shift(x0, x1, g_ref_i) as regional_shift,
         em_competitive(x0_r, x0_ref_i, x0_ref, g_ri, g_ref_i) as em_competitive,
         em_allocation(x0, x0_r, x0_ref_i, x0_ref, g_ri, g_ref_i) as em_allocation
     from rates
