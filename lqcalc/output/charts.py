@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from lqcalc.output.labels import label, text
+from lqcalc.output.summary import _cells, _leaves
 
 CHARTS_DIR = "charts"
 FORMATS = ("png", "svg")
@@ -125,13 +126,6 @@ def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
     return {k: v for k, v in df.select(code, name).unique(code, keep="first").iter_rows() if v is not None}
 
 
-def _cells(ind: pl.DataFrame) -> pl.DataFrame:
-    for flag in ("is_reference_region", "is_total_industry"):
-        if flag in ind.columns:
-            ind = ind.filter(~pl.col(flag).fill_null(False))
-    return ind
-
-
 def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> dict:
     """The data behind the charts (also used by the tests).
 
@@ -152,6 +146,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> d
     has_year = "year" in ind.columns and ind["year"].drop_nulls().len() > 0
     last = ind["year"].max() if has_year else None
     at_last = ind.filter(pl.col("year") == last) if has_year else ind
+    at_last = _leaves(at_last)
     sizes = (at_last.group_by("industry").agg(pl.col("value").sum().alias("size"))
              .sort(["size", "industry"], descending=[True, False], nulls_last=True))
     out["industries"] = sizes["industry"].head(top_industries).to_list()
@@ -159,7 +154,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> d
         out["lq_time"] = ind
     growth = tables.get("growth")
     if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(growth.columns):
-        g = growth.filter(pl.col("measure") == measure)
+        g = _cells(growth).filter(pl.col("measure") == measure)
         if g.height:
             start, end = g["start_year"].min(), g["end_year"].max()
             g = g.filter((pl.col("start_year") == start) & (pl.col("end_year") == end))

@@ -36,11 +36,13 @@ SUMMARY_DIR = "summary"
 
 #: Columns that identify a cell; everything else in ``clusters`` is a measure or a class.
 ID_COLUMNS = ("region", "region_name", "industry", "industry_name", "year", "measure", "unit",
-              "start_year", "end_year")
+              "start_year", "end_year", "region_level", "parent_region", "period", "is_total_industry", "is_leaf")
 #: Numeric columns of ``clusters`` shown next to the classes.
-CLUSTER_NUMBERS = ("value", "lq", "lq_ci_low", "growth", "reference_growth", "relative_growth", "cagr")
-#: Class values that mean "not a cluster".
-NOT_A_CLUSTER = ("neither", "below", "none", "transforming", "")
+CLUSTER_NUMBERS = ("value", "size", "establishments", "lq", "lq_ci_low", "growth", "reference_growth",
+                   "relative_growth", "cagr")
+#: Class values that mean "not a cluster" (NESTA "neither", threshold "below", the
+#: growth-share quadrants of regions with LQ < 1).
+NOT_A_CLUSTER = ("neither", "below", "none", "emerging", "transforming", "")
 
 MARKDOWN_ROWS = 50
 
@@ -50,17 +52,26 @@ def _has(df: pl.DataFrame | None, *cols: str) -> bool:
 
 
 def _drop_empty(df: pl.DataFrame) -> pl.DataFrame:
-    """Drop the text columns that hold no value at all (names that no input gave)."""
-    keep = [c for c in df.columns if not (df.schema[c] in (pl.String, pl.Null) and df[c].null_count() == df.height)]
+    """Drop the columns that hold no value at all (names that no input gave, LQ against a
+    parent region when there is no hierarchy)."""
+    keep = [c for c in df.columns if df[c].null_count() < df.height]
     return df.select(keep) if df.height else df
 
 
-def _cells(ind: pl.DataFrame) -> pl.DataFrame:
-    """Indicator rows of real regions and industries (no reference row, no total row)."""
+def _cells(df: pl.DataFrame) -> pl.DataFrame:
+    """Rows of real regions and industries (no reference row, no total row, whole period)."""
     for flag in ("is_reference_region", "is_total_industry"):
-        if flag in ind.columns:
-            ind = ind.filter(~pl.col(flag).fill_null(False))
-    return ind
+        if flag in df.columns:
+            df = df.filter(~pl.col(flag).fill_null(False))
+    if "period" in df.columns and (df["period"] == "total").any():
+        df = df.filter(pl.col("period") == "total")
+    return df
+
+
+def _leaves(ind: pl.DataFrame) -> pl.DataFrame:
+    """Indicator cells of leaf industries (sums over them never cross hierarchy levels)."""
+    ind = _cells(ind)
+    return ind.filter(pl.col("is_leaf").fill_null(True)) if "is_leaf" in ind.columns else ind
 
 
 def _latest(ind: pl.DataFrame) -> pl.DataFrame:
@@ -76,7 +87,7 @@ def _with_growth(cells: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> pl.
     growth = tables.get("growth")
     if not _has(growth, "region", "industry", "measure", "growth", "end_year") or "year" not in cells.columns:
         return cells
-    g = growth
+    g = _cells(growth)
     if "start_year" in g.columns:
         g = g.sort("start_year").group_by(["region", "industry", "measure", "end_year"], maintain_order=True).first()
     cols = ["region", "industry", "measure", "end_year", "growth"] + [c for c in ("relative_growth",) if c in g.columns]
@@ -121,7 +132,8 @@ def _top(cells: pl.DataFrame, by: str, top: int) -> pl.DataFrame:
                          "share_of_region", "share_of_reference", "growth", "relative_growth") if c in ranked.columns]
     rest = [c for c in ranked.columns if c not in order and c not in ("unit", "region_total", "reference_value",
                                                                          "reference_total", "null_reason", "slq",
-                                                                         "lq_ci_high", "lq_excl_own")
+                                                                         "lq_ci_high", "lq_excl_own",
+                                                                         "region_level", "parent_region")
             and not c.startswith("is_")]
     return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
 
@@ -156,16 +168,16 @@ def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5) -> dict[str
     if _has(clusters, "region", "industry"):
         classes = class_columns(clusters)
         if classes:
-            marked = pl.any_horizontal(
+            met = pl.sum_horizontal(
                 [(pl.col(c).fill_null(False) if clusters.schema[c] == pl.Boolean
                   else (pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(list(NOT_A_CLUSTER))))
-                 for c in classes]
-            )
-            shown = [c for c in (*ID_COLUMNS, *CLUSTER_NUMBERS) if c in clusters.columns] + classes
-            sort_by = [c for c in ("lq",) if c in clusters.columns]
-            marked_rows = clusters.filter(marked).select(shown)
-            if sort_by:
-                marked_rows = marked_rows.sort(sort_by, descending=True, nulls_last=True)
+                 .cast(pl.Int32) for c in classes]
+            ).alias("rules_met")
+            shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
+                                 *CLUSTER_NUMBERS) if c in clusters.columns] + ["rules_met"] + classes
+            sort_by = ["rules_met"] + [c for c in ("lq",) if c in clusters.columns]
+            marked_rows = (clusters.with_columns(met).filter(pl.col("rules_met") > 0).select(shown)
+                           .sort(sort_by, descending=True, nulls_last=True))
             out["cluster_classes"] = _drop_empty(marked_rows)
             counts = []
             for c in classes:
@@ -194,9 +206,9 @@ def growth_by_region(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
         return None
     comps = [c for c in ("change", "national_share", "industry_mix", "regional_shift", "em_competitive",
                          "em_allocation") if c in growth.columns]
-    g = growth
+    g = _cells(growth)
     if _has(ind, "region", "industry", "measure"):
-        g = g.join(_cells(ind).select("region", "industry", "measure").unique(), on=["region", "industry", "measure"],
+        g = g.join(_leaves(ind).select("region", "industry", "measure").unique(), on=["region", "industry", "measure"],
                    how="semi")
     keys = ["region", "measure", "start_year", "end_year"]
     summed = g.group_by(keys, maintain_order=True).agg(
@@ -334,6 +346,9 @@ def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str =
     used: set[str] = set()
     with xlsxwriter.Workbook(str(sdir / "summary.xlsx")) as wb:
         for name, df in built.items():
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            df = df.with_columns(pl.when(pl.col(c)).then(pl.lit(yes)).when(~pl.col(c)).then(pl.lit(no)).alias(c)
+                                 for c, t in df.schema.items() if t == pl.Boolean)
             value_cols = tuple(c for c, t in df.schema.items() if t == pl.String and c not in VALUE_COLUMNS_SKIP)
             shown = relabel(df, lang, values=value_cols)
             shown.write_csv(sdir / f"{name}.csv", include_bom=True)
