@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from lqcalc.io.detect import LAYOUTS
+# the layouts of lqcalc.io.detect.LAYOUTS, repeated so that `lqcalc --help` imports no polars
+LAYOUTS = ("long", "nbs-classic", "nbs-new", "nbs-regions-indicators", "nbs-indicators-years",
+           "nbs-national", "yearbook")
 
 
 def _years(years: list) -> str:

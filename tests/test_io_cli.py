@@ -77,3 +77,19 @@ def test_io_import_zero_as_missing_and_json(tmp_path):
     payload = json.loads(r.output)
     assert payload["files"][0]["layout"] == "nbs-classic" and payload["files"][0]["missing"] == 8
     assert pl.read_parquet(out)["value"].null_count() == 8
+
+
+def test_io_import_layout_choices_match_the_detector():
+    from lqcalc import cli_import
+    from lqcalc.io import detect
+
+    assert cli_import.LAYOUTS == detect.LAYOUTS
+
+
+def test_io_cli_import_module_imports_no_polars():
+    import subprocess
+    import sys
+
+    code = "import sys, lqcalc.cli_import; print('polars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
