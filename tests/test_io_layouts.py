@@ -270,3 +270,22 @@ def test_io_yearbook_group_label_rows_are_skipped(tmp_path):
     assert value(df, region="310000", industry="C") is None
     assert value(df, region="110000", industry="合计") == 3.0 and df["unit"].unique().to_list() == ["units"]
     assert df.filter(pl.col("region") == "110000")["source_line"].unique().to_list() == [6]
+
+
+def test_io_yearbook_indicator_columns_with_their_own_units(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["分地区主要经济指标（2022年）"])  # no table number, no unit row
+    ws.append(["地　区", "地区生产总值（亿元）", "城镇单位就业人员（万人）"])
+    ws.append(["Region", "Gross Regional Product", "Employed Persons in Urban Units"])
+    ws.append(["北　京 Beijing", 45222.4, 747.1])
+    ws.append(["天　津 Tianjin", 16588.5, 243.3])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    df, info = read_extract(path)
+    assert info["layout"] == "yearbook" and info["years"] == [2022]
+    assert value(df, region="110000", measure="地区生产总值") == 4522240000000.0
+    assert value(df, region="120000", measure="城镇单位就业人员") == 2433000.0
+    assert dict(df.select("measure", "unit").unique().iter_rows()) == {"地区生产总值": "yuan", "城镇单位就业人员": "persons"}

@@ -279,6 +279,10 @@ def _looks_like_yearbook(grid: Grid, idx: list[int]) -> bool:
             return True
         if len(nz) == 1 and _TABLE_NO_RE.match(nz[0][1]) and _has_cjk(nz[0][1]):
             return True
+    # a Chinese title alone on the first row, a wider table below it
+    first = _nonempty(rows[idx[0]])
+    if len(first) == 1 and _has_cjk(first[0][1]) and len(idx) > 2 and len(_nonempty(rows[idx[1]])) > 1:
+        return True
     return False
 
 

@@ -171,19 +171,25 @@ def _collect_yearbook(det: Detected, col: _Collector) -> None:
     if year_cols and not t_measure:
         t_measure = measure_default
     year = det.years[0] if det.years and not year_cols else None
-    col_parts: dict[int, tuple[str, str, str]] = {}
+    col_parts: dict[int, tuple[str, str, str, str | None]] = {}
+    indicator_cols = {}
     for j, lbl in det.col_labels.items():
         if j in year_cols:
             continue
+        name, unit = split_name_unit(lbl)
+        if unit is not None:  # 地区生产总值(亿元): an indicator column with its own unit
+            indicator_cols[j] = _indicator_parts(lbl, det.unit)
+            continue
         code = lookup_industry(lbl)
         if code is not None:
-            col_parts[j] = (code, lbl, measure_default)
+            col_parts[j] = (code, lbl, measure_default, det.unit)
             continue
         c2, n2, rest = split_indicator(lbl)
         if c2 != TOTAL_INDUSTRY:
-            col_parts[j] = (c2, n2, rest or measure_default)
+            col_parts[j] = (c2, n2, rest or measure_default, det.unit)
         else:
-            col_parts[j] = (lbl, lbl, measure_default)
+            col_parts[j] = (lbl, lbl, measure_default, det.unit)
+    col_parts.update(_harmonize_totals(indicator_cols))
     if not year_cols and year is None:
         col.problems.append(Problem("missing_year", "no year in the table title", file=det.path,
                                     hint="give --year"))
@@ -202,8 +208,8 @@ def _collect_yearbook(det: Detected, col: _Collector) -> None:
                 col.add(label, None, t_code, t_name, year_cols[j], t_measure, _cell(r, j), det.unit, lines[k],
                         det.col_labels[j])
             else:
-                code, iname, measure = col_parts[j]
-                col.add(label, None, code, iname, year, measure, _cell(r, j), det.unit, lines[k], det.col_labels[j])
+                code, iname, measure, unit = col_parts[j]
+                col.add(label, None, code, iname, year, measure, _cell(r, j), unit, lines[k], det.col_labels[j])
 
 
 def read_extract(path: str | Path, opts: ReadOptions | None = None,
