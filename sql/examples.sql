@@ -101,11 +101,11 @@ select * from final
 ;
 
 
--- 4. Districts against their city: each lower-level region's LQ next to the LQ of the
---    region above it. The parent is taken from the code: Chinese administrative codes
---    (110105 -> 110100 for a district, 110100 -> 110000 for a city) and NUTS codes
---    (UKI3 -> UKI). The parent's LQ uses its own row when the table has one, otherwise
---    the sum of its children.
+-- 4. Districts against their city: each lower-level region's LQ (against the reference
+--    economy) next to its parent's LQ, and lq_parent, its LQ against the parent itself.
+--    The parent is parent_region (from --region-hierarchy or the administrative codes);
+--    without one it is taken from the code: Chinese administrative codes (110105 -> 110100
+--    for a district, 110100 -> 110000 for a city) and NUTS codes (UKI3 -> UKI).
 with cells as (
     select * from indicators
     where lq is not null
@@ -114,47 +114,24 @@ with cells as (
 with_parent as (
     select
         *,
-        case
-            when regexp_matches(region, '^[0-9]{6}$') and right(region, 2) <> '00'
-                then left(region, 4) || '00'
-            when regexp_matches(region, '^[0-9]{6}$') and right(region, 4) <> '0000'
-                then left(region, 2) || '0000'
-            when regexp_matches(region, '^[A-Z]{2}[A-Z0-9]{1,3}$')
-                then left(region, length(region) - 1)
-        end as parent
+        coalesce(
+            parent_region,
+            case
+                when regexp_matches(region, '^[0-9]{6}$') and right(region, 2) <> '00'
+                    then left(region, 4) || '00'
+                when regexp_matches(region, '^[0-9]{6}$') and right(region, 4) <> '0000'
+                    then left(region, 2) || '0000'
+                when regexp_matches(region, '^[A-Z]{2}[A-Z0-9]{2,3}$')
+                    then left(region, length(region) - 1)
+            end
+        ) as parent
     from cells
-),
-
-parent_from_children as (
-    select
-        parent as region,
-        industry,
-        year,
-        measure,
-        lq(sum(value), sum(region_total), any_value(reference_value), any_value(reference_total)) as lq
-    from with_parent
-    where parent is not null
-    group by parent, industry, year, measure
-),
-
-parent_lq as (
-    select
-        p.region,
-        p.industry,
-        p.year,
-        p.measure,
-        coalesce(own.lq, p.lq) as lq
-    from parent_from_children as p
-    left join cells as own
-        on own.region = p.region
-        and own.industry = p.industry
-        and own.measure = p.measure
-        and own.year is not distinct from p.year
 ),
 
 final as (
     select
         c.parent,
+        p.region_name as parent_name,
         c.region,
         c.region_name,
         c.industry,
@@ -163,14 +140,14 @@ final as (
         c.measure,
         round(c.lq, 3) as lq,
         round(p.lq, 3) as parent_lq,
-        round(c.lq / nullif(p.lq, 0), 3) as lq_relative_to_parent
+        round(c.lq_parent, 3) as lq_against_parent
     from with_parent as c
-    inner join parent_lq as p
+    inner join cells as p
         on p.region = c.parent
         and p.industry = c.industry
         and p.measure = c.measure
         and p.year is not distinct from c.year
-    order by c.parent, c.industry, lq_relative_to_parent desc
+    order by c.parent, c.industry, c.year, c.lq_parent desc nulls last
 )
 
 select * from final
