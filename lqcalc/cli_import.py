@@ -59,6 +59,8 @@ def describe(info: dict) -> str:
     if info.get("footnote_lines"):
         tail += f"; {info['footnote_lines']} footnote line(s) skipped"
     lines.append("  " + "; ".join(parts) + "; " + tail)
+    if info.get("non_additive"):
+        lines.append("  not additive (percentages / ratios, never summed): " + ", ".join(info["non_additive"]))
     for note in info.get("notes") or []:
         lines.append(f"  note: {note}")
     return "\n".join(lines)

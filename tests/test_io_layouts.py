@@ -289,3 +289,10 @@ def test_io_yearbook_indicator_columns_with_their_own_units(tmp_path):
     assert value(df, region="110000", measure="地区生产总值") == 4522240000000.0
     assert value(df, region="120000", measure="城镇单位就业人员") == 2433000.0
     assert dict(df.select("measure", "unit").unique().iter_rows()) == {"地区生产总值": "yuan", "城镇单位就业人员": "persons"}
+
+
+def test_io_percent_measures_are_flagged_non_additive():
+    _, info = read_extract(FIX / "national_value_added_composition.csv", ReadOptions(unit="%"))
+    assert info["non_additive"] == ["分行业增加值构成-增加值"]
+    _, info = read_extract(FIX / "national_value_added.csv", ReadOptions(unit="亿元"))
+    assert info["non_additive"] == []

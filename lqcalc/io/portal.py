@@ -33,7 +33,7 @@ from lqcalc.io.detect import Detected, detect, year_of
 from lqcalc.io.grid import MISSING_MARKERS
 from lqcalc.reference.industries import TOTAL_INDUSTRY, TOTAL_MEASURES, lookup_industry, split_indicator
 from lqcalc.reference.regions import REFERENCE_CODE, REFERENCE_NAME, RegionResolver
-from lqcalc.units import Unit, check_consistent, parse_unit, split_name_unit, to_decimal
+from lqcalc.units import Unit, check_consistent, is_additive, parse_unit, split_name_unit, to_decimal
 
 MAX_PROBLEMS = 200
 
@@ -249,6 +249,7 @@ def read_extract(path: str | Path, opts: ReadOptions | None = None,
                                      schema_overrides={"year": pl.Int32, "value": pl.Float64,
                                                        "source_line": pl.Int64}, infer_schema_length=None))
     _check_duplicates(df)
+    check_consistent(df.select("measure", "unit", "source_file").unique(maintain_order=True).rows(), det.path)
     units = sorted({u for u in df["unit"].unique().to_list() if u is not None})
     info.update(
         rows=df.height,
@@ -259,6 +260,7 @@ def read_extract(path: str | Path, opts: ReadOptions | None = None,
         measures=sorted(df["measure"].unique().to_list()),
         industries=df["industry"].n_unique(),
         base_units=units,
+        non_additive=sorted({m for m, u in df.select("measure", "unit").unique().iter_rows() if not is_additive(u)}),
         years=sorted(y for y in df["year"].unique().to_list() if y is not None) or info["years"],
     )
     return df, info
