@@ -42,7 +42,7 @@ select * from final
 --    grew faster than the same industry in the reference economy.
 with growth_rows as (
     select * from growth
-    where relative_growth > 0
+    where relative_growth > 0 and period = 'total'
 ),
 
 concentrated as (
@@ -154,10 +154,20 @@ select * from final
 ;
 
 
--- 5. Where growth came from: shift-share components per region, summed over industries,
---    largest regional (competitive) shift first.
-with growth_rows as (
-    select * from growth
+-- 5. Where growth came from: shift-share components per region, summed over its leaf
+--    industries (the all-industry row and parent codes would count twice), largest
+--    regional (competitive) shift first.
+with leaf_cells as (
+    select distinct region, industry, measure from indicators
+    where is_leaf
+),
+
+growth_rows as (
+    select g.*
+    from growth as g
+    inner join leaf_cells as l
+        on l.region = g.region and l.industry = g.industry and l.measure = g.measure
+    where not g.is_total_industry and g.period = 'total'
 ),
 
 final as (
@@ -198,6 +208,7 @@ final as (
     from latest as l
     left join growth as g
         on g.region = l.region and g.industry = l.industry and g.measure = l.measure
+        and g.period = 'total'
     order by l.region, l.industry
 )
 
