@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lqcalc.metrics._safe import ExprLike, as_expr, first_reason, safe_div
+from lqcalc.metrics._safe import ExprLike, as_expr, finite_or_null, first_reason, safe_div
 from lqcalc.metrics.growth import growth
 
 
@@ -83,7 +83,7 @@ def em_competitive(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, referenc
     2.0
     """
     gr = growth(x0, x1)
-    return homothetic(region_total0, reference_value0, reference_total0) * (gr - as_expr(reference_growth))
+    return finite_or_null(homothetic(region_total0, reference_value0, reference_total0) * (gr - as_expr(reference_growth)))
 
 
 def em_allocation(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, reference_value0: ExprLike,
@@ -102,7 +102,7 @@ def em_allocation(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, reference
     """
     gr = growth(x0, x1)
     e_hat = homothetic(region_total0, reference_value0, reference_total0)
-    return (as_expr(x0).cast(pl.Float64) - e_hat) * (gr - as_expr(reference_growth))
+    return finite_or_null((as_expr(x0).cast(pl.Float64) - e_hat) * (gr - as_expr(reference_growth)))
 
 
 def shiftshare_reason(x0: ExprLike, x1: ExprLike, reference_growth: ExprLike,
