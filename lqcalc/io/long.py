@@ -115,7 +115,22 @@ def _years(df: pl.DataFrame, col: str, *, file: str) -> tuple[pl.DataFrame, list
     >>> out, probs = _years(pl.DataFrame({"y": [2024, 99, None], "__line": [1, 2, 3]}), "y", file="f")
     >>> out["y"].to_list(), [(p.line, p.value) for p in probs]
     ([2024, None, None], [(2, '99'), (3, None)])
+    >>> out, probs = _years(pl.DataFrame({"y": ["2024", "2023年", "x", "0999", None], "__line": [1, 2, 3, 4, 5]}), "y", file="f")
+    >>> out["y"].to_list(), [(p.line, p.value) for p in probs]
+    ([2024, 2023, None, 999, None], [(3, 'x'), (5, None)])
     """
+    if df.schema[col] == pl.String:
+        # the common case first: four ASCII digits; only the other rows take the text rules
+        fast = pl.col(col).cast(pl.Int32, strict=False)
+        ok = (pl.col(col).str.len_bytes() == 4) & fast.is_between(1000, 9999)
+        flags = df.select(ok.fill_null(False).alias("ok"), fast.alias("y"))
+        slow_idx = (~flags["ok"]).arg_true()
+        years = flags["y"].set(~flags["ok"], None)
+        problems: list[Problem] = []
+        if len(slow_idx):
+            sub, problems = parse_years(df[slow_idx], col, file=file)
+            years = years.scatter(slow_idx, sub[col])
+        return df.with_columns(years.alias(col)), problems
     if not df.schema[col].is_integer():
         return parse_years(df, col, file=file)
     y = pl.col(col)
@@ -135,14 +150,37 @@ def _numbers(df: pl.DataFrame, columns: list[str], *, file: str,
     Same rules as the text path: NaN and infinities are located as ``non_finite``, nulls stay
     missing, ``zero_as_missing`` turns 0 into null.
 
+    >>> t = pl.DataFrame({"v": ["1,234.5", "—", " 7 ", "abc", "12", None], "__line": [2, 3, 4, 5, 6, 7]})
+    >>> out, probs, counts = _numbers(t, ["v"], file="t.csv")
+    >>> out["v"].to_list(), [(p.rule, p.line, p.value) for p in probs], counts["thousands_separators"]
+    ([1234.5, None, 7.0, None, 12.0, None], [('non_numeric', 5, 'abc')], 1)
     >>> df = pl.DataFrame({"v": [1.5, float("nan"), None, 0.0], "__line": [1, 2, 3, 4]})
     >>> out, probs, counts = _numbers(df, ["v"], file="f", zero_as_missing=True)
     >>> out["v"].to_list(), [(p.rule, p.line) for p in probs], counts["zeros_as_missing"]
     ([1.5, None, None, None], [('non_finite', 2)], 1)
     """
     numeric = [c for c in columns if df.schema[c].is_numeric()]
-    text = [c for c in columns if c not in numeric]
-    df, problems, counts = parse_numbers(df, text, file=file, zero_as_missing=zero_as_missing)
+    text = [c for c in columns if df.schema[c] == pl.String]
+    other = [c for c in columns if c not in numeric and c not in text]
+    df, problems, counts = parse_numbers(df, other, file=file, zero_as_missing=zero_as_missing)
+    if text:
+        # plain numbers first (a strict cast giving a finite value is a number by the text rules
+        # too); only the other cells (markers, separators, blanks, errors) take the text rules
+        fast = df.select(pl.col(c).cast(pl.Float64, strict=False) for c in text)
+        slow = df.select(pl.any_horizontal(
+            pl.col(c).is_not_null() & ~fast[c].is_finite().fill_null(False) for c in text).alias("slow"))["slow"]
+        slow_idx = slow.arg_true()
+        values = {c: fast[c] for c in text}
+        if len(slow_idx):
+            sub, sub_problems, sub_counts = parse_numbers(df[slow_idx], text, file=file)
+            problems += sub_problems
+            for k, v in sub_counts.items():
+                counts[k] += v
+            values = {c: values[c].scatter(slow_idx, sub[c]) for c in text}
+        df = df.with_columns(values[c].alias(c) for c in text)
+        if zero_as_missing:
+            counts["zeros_as_missing"] += int(sum((df[c] == 0).sum() for c in text))
+            df = df.with_columns(pl.when(pl.col(c) != 0).then(pl.col(c)).otherwise(None).alias(c) for c in text)
     if not numeric:
         return df, problems, counts
     df = df.with_columns(pl.col(c).cast(pl.Float64) for c in numeric)
