@@ -41,6 +41,7 @@ class RunConfig:
     reference_region: str | None = None
     total_industry: str | None = None
     on_invalid: str = "fail"           # fail | quarantine
+    report: str | None = None          # where a failed validation writes its HTML/JSON report
     base_year: int | None = None
     end_year: int | None = None
     dynamic: bool = False

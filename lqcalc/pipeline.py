@@ -9,9 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from lqcalc import schema
 from lqcalc.config import RunConfig
-from lqcalc.errors import DataError, Problem, UsageError
+from lqcalc.errors import InternalError, UsageError
 
 #: Output tables written as Parquet, in this order.
 TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
@@ -55,25 +54,6 @@ class Stages:
         return self.times
 
 
-def basic_checks(tidy: pl.DataFrame) -> list[Problem]:
-    """Rules that make indicators meaningless: duplicate keys, negative or non-finite values."""
-    problems: list[Problem] = []
-    dup = tidy.filter(pl.struct(schema.KEY).is_duplicated())
-    for row in dup.sort(schema.KEY, nulls_last=True).head(50).iter_rows(named=True):
-        problems.append(Problem(
-            "duplicate_key",
-            f"region {row['region']!r}, industry {row['industry']!r}, year {row['year']}, measure {row['measure']!r} appears more than once",
-            row["source_file"], row["source_line"], None, None,
-            "keep one row per region, industry, year and measure (two files or two vintages of the same figure?)",
-        ))
-    bad = tidy.filter((pl.col("value") < 0) | ~pl.col("value").is_finite())
-    for row in bad.head(50).iter_rows(named=True):
-        rule = "negative_value" if row["value"] < 0 else "non_finite"
-        problems.append(Problem(rule, "values must be finite and >= 0", row["source_file"], row["source_line"],
-                                row["measure"], str(row["value"]), "a count or an amount cannot be negative"))
-    return problems
-
-
 def _read(cfg: RunConfig) -> tuple[pl.DataFrame, list[dict]]:
     from lqcalc.io import read_inputs
 
@@ -97,10 +77,11 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     rows_read = tidy.height
 
     stages.start("validate", "validating")
-    problems = basic_checks(tidy)
-    if problems:
-        raise DataError(f"the input breaks {len(problems)} rule(s); nothing was written", problems)
-    used = tidy
+    from lqcalc.validation import gate
+
+    checked = gate(tidy, cfg, report=cfg.report)
+    used, rejected = checked.good, checked.rejected
+    warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)]
 
     stages.start("indicators", "computing indicators")
     totals = attach_totals(used, cfg.reference_region, cfg.total_industry)
@@ -117,12 +98,19 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         "settings": cfg.to_dict(),
         "reference_region": totals.reference_region,
         "total_industry": totals.total_industry,
-        "rows": {"read": rows_read, "used": used.height, "rejected": rows_read - used.height},
-        "warnings": totals.warnings,
+        "rows": {"read": rows_read, "used": used.height, "rejected": rejected.height},
+        "validation": checked.report.manifest_entry(),
+        "warnings": warnings + totals.warnings,
     }
+    if rows_read != used.height + rejected.height:
+        raise InternalError(f"row accounting failed: read {rows_read}, used {used.height}, rejected {rejected.height}")
     with atomic_directory(cfg.out) as tmp:
         tidy.write_parquet(tmp / "tidy.parquet", compression="zstd")
         outputs = {"tidy": tidy.height}
+        if rejected.height:
+            rejected.write_parquet(tmp / "rejected.parquet", compression="zstd")
+            outputs["rejected"] = rejected.height
+        checked.report.write(tmp / "validation.html", tmp / "validation.json", lang=cfg.lang)
         for name in TABLE_NAMES:
             if name in tables:
                 tables[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
@@ -130,4 +118,4 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         manifest["outputs"] = outputs
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
-    return RunResult(Path(cfg.out), tables, manifest, totals.warnings)
+    return RunResult(Path(cfg.out), tables, manifest, manifest["warnings"])

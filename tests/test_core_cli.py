@@ -104,7 +104,7 @@ def test_reference_names_accepted(tmp_path, cli):
         (LONG.replace("01,31-33,2021,33", "01,31-33,2021,3x3"), LONG_ARGS, 3,
          ["in.csv:7", "column 'emp'", "'3x3'", "non_numeric"]),
         (LONG.replace("02,0161,2021,21", "02,0161,2021,-21"), LONG_ARGS, 3, ["negative", "in.csv:8"]),
-        (LONG + "01,0161,2020,11,5\n", LONG_ARGS, 3, ["duplicate", "region '01', industry '0161', year 2020"]),
+        (LONG + "01,0161,2020,11,5\n", LONG_ARGS, 3, ["duplicate", "01 × 0161 × 2020"]),
         (LONG, LONG_ARGS + ["--reference-region", "99"], 2, ["--reference-region '99'", "closest"]),
         (LONG, LONG_ARGS + ["--total-industry", "000"], 2, ["--total-industry '000'"]),
         ("", LONG_ARGS, 3, ["empty"]),
@@ -175,16 +175,14 @@ def test_sum_of_others_warning(tmp_path, cli):
     assert "'ALL' looks like the sum of the other regions" in res.output
 
 
-def test_help_is_fast_and_teaches():
+def test_help_teaches_and_stays_import_light():
+    """--help needs no heavy library (its speed is measured in the benchmark, not here)."""
     import subprocess
     import sys
-    import time
 
-    t = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "lqcalc", "--help"], capture_output=True, text=True)
-    elapsed = time.perf_counter() - t
-    assert r.returncode == 0 and "Exit codes" in r.stdout
-    assert elapsed < 2.0  # includes interpreter start-up; the import itself is checked below
-    r = subprocess.run([sys.executable, "-c", "import sys, lqcalc.cli; print(sorted(m for m in ('polars', 'great_expectations', 'pandas', 'duckdb', 'matplotlib') if m in sys.modules))"],
-                       capture_output=True, text=True)
-    assert r.stdout.strip() == "[]", r.stdout
+    assert r.returncode == 0 and "Exit codes" in r.stdout and "run" in r.stdout
+    probe = ("import sys, lqcalc.cli; print(sorted(m for m in ('polars', 'great_expectations', 'pandas', "
+             "'duckdb', 'matplotlib', 'pyarrow') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
