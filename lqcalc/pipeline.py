@@ -60,6 +60,27 @@ def _read(cfg: RunConfig) -> tuple[pl.DataFrame, list[dict]]:
     return read_inputs(cfg.inputs, cfg.read)
 
 
+def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) -> dict[str, str]:
+    """Reference region and total industry that statistical extracts name themselves.
+
+    NBS exports and yearbooks mark the nation (全国, read as region ``000000``) and the
+    all-industry total (合计 / GDP, read as industry ``合计``); those explicit rows are used
+    unless the options say otherwise. Long tables never get defaults.
+    """
+    from lqcalc.reference.industries import TOTAL_INDUSTRY
+    from lqcalc.reference.regions import REFERENCE_CODE
+
+    chosen: dict[str, str] = {}
+    extracts = [i for i in infos if i.get("layout") not in (None, "long")]
+    if not extracts or len(extracts) != len(infos):
+        return chosen
+    if cfg.reference_region is None and any(i.get("reference_row") for i in extracts):
+        cfg.reference_region = chosen["reference_region"] = REFERENCE_CODE
+    if cfg.total_industry is None and (tidy["industry"] == TOTAL_INDUSTRY).any():
+        cfg.total_industry = chosen["total_industry"] = TOTAL_INDUSTRY
+    return chosen
+
+
 def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     """Run the whole pipeline and write ``cfg.out`` atomically; raise on any problem."""
     from lqcalc.indicators import build_tables
@@ -75,6 +96,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
     tidy, infos = _read(cfg)
     rows_read = tidy.height
+    defaults = _defaults_from_input(cfg, tidy, infos)
 
     stages.start("validate", "validating")
     from lqcalc.validation import gate
@@ -96,6 +118,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         ],
         "read": infos,
         "settings": cfg.to_dict(),
+        "defaults_from_input": defaults,
         "reference_region": totals.reference_region,
         "total_industry": totals.total_industry,
         "rows": {"read": rows_read, "used": used.height, "rejected": rejected.height},

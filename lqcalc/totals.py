@@ -56,6 +56,14 @@ def _nonnull_sum(expr: pl.Expr, over: list[str]) -> pl.Expr:
     return pl.when(expr.count().over(over) > 0).then(expr.sum().over(over)).otherwise(None)
 
 
+def _non_additive_measures(tidy: pl.DataFrame) -> list[tuple[str, str]]:
+    """(measure, unit) pairs whose unit may not be summed (percent, ratios)."""
+    from lqcalc.units import is_additive
+
+    pairs = tidy.select("measure", "unit").unique().drop_nulls().sort("measure").rows()
+    return [(m, u) for m, u in pairs if not is_additive(u)]
+
+
 def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total_industry: str | None = None) -> Totals:
     """Add ``region_total``, ``reference_value``, ``reference_total`` and flags to the tidy table.
 
@@ -110,6 +118,13 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
                 f"economy, pass --reference-region {suspect!r}"
             )
 
+    non_additive = _non_additive_measures(tidy)
+    if non_additive and (reference_region is None or total_industry is None):
+        warnings.append(
+            "measures in non-additive units (" + ", ".join(f"{m!r} [{u}]" for m, u in non_additive)
+            + ") are never summed: their totals and LQs stay null unless explicit total and reference rows exist"
+        )
+    additive = ~pl.col("measure").is_in([m for m, _ in non_additive])
     value = pl.col("value")
     is_total = (pl.col("industry") == total_industry) if total_industry is not None else pl.lit(False)
     is_ref = (pl.col("region") == reference_region) if reference_region is not None else pl.lit(False)
@@ -133,10 +148,13 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
         tot_vals = value.filter(is_total) if total_industry is not None else value
         reference_total = pl.when(tot_vals.count().over(GROUP) > 0).then(tot_vals.sum().over(GROUP))
 
+    computed_region = total_industry is None
+    computed_reference = reference_region is None
     base = tidy.with_columns(
-        region_total.alias("region_total"),
-        reference_value.alias("reference_value"),
-        reference_total.alias("reference_total"),
+        (pl.when(additive).then(region_total) if computed_region else region_total).alias("region_total"),
+        (pl.when(additive).then(reference_value) if computed_reference else reference_value).alias("reference_value"),
+        (pl.when(additive).then(reference_total) if computed_reference or computed_region else reference_total
+         ).alias("reference_total"),
         is_ref.alias("is_reference_region"),
         is_total.alias("is_total_industry"),
         pl.col("industry").is_in(sorted(leaves)).alias("is_leaf"),
