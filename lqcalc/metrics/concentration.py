@@ -24,6 +24,11 @@ def _pair(x: ExprLike, base: ExprLike) -> tuple[pl.Expr, pl.Expr]:
     return safe_div(xm, xm.sum()), safe_div(bm, bm.sum())
 
 
+def _agg_div(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    # ratio of two aggregates (one value per group): null when the denominator is 0
+    return pl.when(den != 0).then(num / den)
+
+
 def shares(x: ExprLike) -> pl.Expr:
     """Closed shares ``x / sum(x)`` within the group (null where ``x`` is null or the sum is 0).
 
@@ -74,7 +79,7 @@ def hhi_norm(x: ExprLike) -> pl.Expr:
     0.12
     """
     n = n_units(x).cast(pl.Float64)
-    return pl.when(n >= 2).then(safe_div(hhi(x) - 1.0 / n, 1.0 - 1.0 / n)).otherwise(None)
+    return pl.when(n >= 2).then(_agg_div(hhi(x) - 1.0 / n, 1.0 - 1.0 / n)).otherwise(None)
 
 
 def equivalent_number(x: ExprLike) -> pl.Expr:
@@ -84,7 +89,7 @@ def equivalent_number(x: ExprLike) -> pl.Expr:
     >>> round(pl.DataFrame({"x": [20, 50, 20, 10]}).select(equivalent_number("x")).item(), 2)
     2.94
     """
-    return safe_div(pl.lit(1.0), hhi(x))
+    return _agg_div(pl.lit(1.0), hhi(x))
 
 
 def krugman_index(x: ExprLike, base: ExprLike) -> pl.Expr:
@@ -155,7 +160,7 @@ def top_share(x: ExprLike, n: int = 4) -> pl.Expr:
     0.5
     """
     e = as_expr(x).cast(pl.Float64)
-    return safe_div(e.drop_nulls().top_k(n).sum(), e.sum())
+    return _agg_div(e.drop_nulls().top_k(n).sum(), e.sum())
 
 
 def plant_hhi_equal_size(x: ExprLike, establishments: ExprLike) -> pl.Expr:
@@ -176,7 +181,7 @@ def plant_hhi_equal_size(x: ExprLike, establishments: ExprLike) -> pl.Expr:
     xe, ne = as_expr(x).cast(pl.Float64), as_expr(establishments).cast(pl.Float64)
     ok = xe.is_not_null() & (ne > 0)
     xm = pl.when(ok).then(xe)
-    return safe_div((xm * xm / ne).sum(), xm.sum() * xm.sum())
+    return _agg_div((xm * xm / ne).sum(), xm.sum() * xm.sum())
 
 
 def eg_gamma(x: ExprLike, base: ExprLike, plant_hhi: ExprLike) -> pl.Expr:
@@ -199,4 +204,4 @@ def eg_gamma(x: ExprLike, base: ExprLike, plant_hhi: ExprLike) -> pl.Expr:
     g = ((a - b) ** 2).sum()
     sb2 = 1.0 - (b * b).sum()
     h = as_expr(plant_hhi).cast(pl.Float64)
-    return safe_div(g - sb2 * h, sb2 * (1.0 - h))
+    return _agg_div(g - sb2 * h, sb2 * (1.0 - h))
