@@ -75,18 +75,20 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))
+    latest = ind["year"].max()
     strongest = (
-        ind.filter(pl.col("lq").is_not_null())
+        ind.filter(pl.col("lq").is_not_null() & ((pl.col("year") == latest) if latest is not None else pl.lit(True)))
         .sort("lq", descending=True)
         .head(top)
         .select("region", *[c for c in ("region_name",) if ind["region_name"].null_count() < ind.height],
                 "industry", *[c for c in ("industry_name",) if ind["industry_name"].null_count() < ind.height],
-                "year", "measure", "value", pl.col("lq").round(3))
+                "year", "measure", pl.col("value").round(2), pl.col("lq").round(3))
     )
     if strongest.height:
         with pl.Config(tbl_rows=top, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, fmt_str_lengths=40,
-                       tbl_width_chars=120):
-            click.echo(f"strongest concentrations (highest LQ):\n{strongest}")
+                       tbl_width_chars=120, float_precision=None, fmt_float="full"):
+            when = f" in {latest}" if latest is not None else ""
+            click.echo(f"strongest concentrations{when} (highest LQ):\n{strongest}")
 
 
 @main.command(epilog="""\b
