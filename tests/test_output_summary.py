@@ -1,0 +1,132 @@
+"""DIR/summary/: BOM CSV that Excel reads with Chinese, Markdown, one XLSX, correct numbers."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from lqcalc.output.labels import label, table_title
+from lqcalc.output.summary import growth_by_region, summary_tables, to_markdown, write_summary
+from test_output_data import cached_run
+
+EXPECTED = {"top_clusters_by_industry", "top_clusters_by_region", "cluster_classes", "cluster_class_counts",
+            "growth_by_region", "validation"}
+
+
+@pytest.fixture(scope="module")
+def bres():
+    return cached_run("bres")[1]
+
+
+@pytest.fixture(scope="module")
+def chinese():
+    return cached_run("chinese")[1]
+
+
+def test_all_files_are_written_inside_summary(bres, tmp_path):
+    write_summary(tmp_path, bres, "en")
+    files = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert files == {f"summary/{n}.csv" for n in EXPECTED} | {"summary/summary.md", "summary/summary.xlsx"}
+
+
+def test_csv_has_bom_and_readable_chinese_headers(chinese, tmp_path):
+    write_summary(tmp_path, chinese, "zh")
+    raw = (tmp_path / "summary" / "top_clusters_by_industry.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens it as UTF-8
+    text = raw.decode("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert label("lq", "zh") in header and label("region_name", "zh") in header
+    assert "南山区" in text or "天河区" in text
+    back = pl.read_csv(tmp_path / "summary" / "top_clusters_by_industry.csv", encoding="utf8")
+    assert back.columns[0].lstrip("\ufeff") == label("industry", "zh")
+
+
+def test_xlsx_has_one_sheet_per_table_with_headers(chinese, tmp_path):
+    from openpyxl import load_workbook
+
+    write_summary(tmp_path, chinese, "zh")
+    wb = load_workbook(tmp_path / "summary" / "summary.xlsx", read_only=True)
+    built = summary_tables(chinese)
+    assert wb.sheetnames == [table_title(n, "zh")[:31] for n in built]
+    ws = wb[table_title("top_clusters_by_industry", "zh")]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == label("industry", "zh")
+    assert len(rows) - 1 == built["top_clusters_by_industry"].height
+    lq_col = rows[0].index(label("lq", "zh"))
+    assert isinstance(rows[1][lq_col], float)  # numbers stay numbers in Excel
+
+
+def test_markdown_has_a_section_per_table(bres, tmp_path):
+    write_summary(tmp_path, bres, "en")
+    md = (tmp_path / "summary" / "summary.md").read_text(encoding="utf-8")
+    for name in EXPECTED:
+        assert f"## {table_title(name, 'en')}" in md
+    assert "| Region code |" in md
+
+
+def test_top_clusters_are_the_highest_lqs_of_the_last_year(bres):
+    built = summary_tables(bres, top=3)
+    ind = bres["indicators"].filter(pl.col("year") == 2018)
+    top = built["top_clusters_by_industry"]
+    assert top.group_by("industry").len()["len"].max() == 3
+    for industry, group in top.group_by("industry"):
+        want = ind.filter(pl.col("industry") == industry[0]).sort("lq", descending=True)["region"].head(3).to_list()
+        assert group.sort("rank")["region"].to_list() == want
+    assert (top["year"] == 2018).all()
+    by_region = built["top_clusters_by_region"]
+    assert by_region.group_by("region").len()["len"].max() == 3
+
+
+def test_growth_by_region_adds_up(bres):
+    gbr = growth_by_region(bres)
+    assert gbr.height == 10
+    tidy = bres["tidy"]
+    totals = tidy.group_by("region", "year").agg(pl.col("value").sum())
+    for row in gbr.iter_rows(named=True):
+        t0 = totals.filter((pl.col("region") == row["region"]) & (pl.col("year") == 2015))["value"][0]
+        t1 = totals.filter((pl.col("region") == row["region"]) & (pl.col("year") == 2018))["value"][0]
+        assert row["start_value"] == pytest.approx(t0) and row["end_value"] == pytest.approx(t1)
+        assert row["change"] == pytest.approx(t1 - t0)
+        assert row["growth"] == pytest.approx(t1 / t0 - 1)
+        parts = row["national_share"] + row["industry_mix"] + row["regional_shift"]
+        assert parts == pytest.approx(row["change"], rel=1e-9)
+        assert row["n_industries"] == 12
+
+
+def test_cluster_classes_list_marked_cells_only(bres):
+    built = summary_tables(bres)
+    cc = built["cluster_classes"]
+    assert (cc["rules_met"] > 0).all()
+    assert cc.height == bres["clusters"].height - bres["clusters"].filter(
+        (pl.col("class_nesta").is_null() | (pl.col("class_nesta") == "neither"))
+        & ~pl.col("strong_cluster").fill_null(False)
+        & (pl.col("class_threshold").is_null() | (pl.col("class_threshold") == "below"))
+        & ~pl.col("ci_cluster").fill_null(False)
+        & (pl.col("class_quadrant").is_null() | pl.col("class_quadrant").is_in(["emerging", "transforming"]))
+    ).height
+    counts = built["cluster_class_counts"]
+    nesta = dict(counts.filter(pl.col("rule") == "class_nesta").select("class", "count").iter_rows())
+    assert sum(nesta.values()) == bres["clusters"].height
+
+
+def test_validation_counts(bres):
+    v = dict(summary_tables(bres)["validation"].iter_rows())
+    assert v["rows used"] == bres["tidy"].height == 480
+    assert v["cells"] == v["lq computed"] + v["lq empty"]
+
+
+def test_missing_tables_are_skipped(tmp_path):
+    write_summary(tmp_path, {}, "en")
+    assert {p.name for p in (tmp_path / "summary").iterdir()} == {"validation.csv", "summary.md", "summary.xlsx"}
+    ind = pl.DataFrame({"region": ["a", "b"], "industry": ["x", "x"], "measure": ["m", "m"], "value": [1.0, 2.0],
+                        "lq": [0.5, None], "null_reason": [None, "lq: region total is 0"]})
+    built = summary_tables({"indicators": ind})
+    assert set(built) == {"top_clusters_by_industry", "top_clusters_by_region", "validation"}
+    v = dict(built["validation"].iter_rows())
+    assert v["lq empty: lq: region total is 0"] == 1
+
+
+def test_markdown_escapes_pipes_and_limits_rows():
+    df = pl.DataFrame({"name": ["a|b"] * 3, "v": [1.0, 2000.0, None]})
+    md = to_markdown(df, max_rows=2)
+    assert "a\\|b" in md and "2,000" in md and "(1 more rows in the CSV file)" in md
