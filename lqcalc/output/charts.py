@@ -143,6 +143,12 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> d
     measure = _main_measure(ind)
     out["measure"] = measure
     ind = ind.filter(pl.col("measure") == measure)
+    if "region_level" in ind.columns and ind["region_level"].n_unique() > 1:
+        # one level of regions per chart (provinces, or cities, not both): the level with most regions
+        counts = (ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n"))
+                  .sort(["n", "region_level"], descending=[True, False], nulls_last=True))
+        ind = ind.filter(pl.col("region_level") == counts["region_level"][0])
+        out["region_level"] = counts["region_level"][0]
     has_year = "year" in ind.columns and ind["year"].drop_nulls().len() > 0
     last = ind["year"].max() if has_year else None
     at_last = ind.filter(pl.col("year") == last) if has_year else ind
@@ -170,7 +176,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> d
             out["bubble"] = bubble
             from lqcalc.output.summary import growth_by_region
 
-            gbr = growth_by_region({**tables, "growth": growth.filter(
+            gbr = growth_by_region({**tables, "indicators": ind, "growth": growth.filter(
                 (pl.col("start_year") == start) & (pl.col("end_year") == end))})
             if gbr is not None and {"national_share", "industry_mix", "regional_shift"} <= set(gbr.columns):
                 out["shift"] = gbr.filter(pl.col("measure") == measure)
@@ -351,7 +357,7 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
         ax.set_xlabel(text("shift_axis", lang, unit=unit or measure))
         ax.set_title(text("shift_title", lang, start=start, end=end, measure=measure), fontsize=12)
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         ax.grid(True, axis="x", color="#eeeeee")
         return _save(fig, base)
 
