@@ -209,7 +209,6 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         null_scale = dict(zip(units, scales)).get(None, 1.0)
         scale_e = pl.when(pl.col(unit).is_null()).then(pl.lit(null_scale, dtype=pl.Float64)).otherwise(
             pl.col(unit).replace_strict(known, default=None, return_dtype=pl.Float64))
-    lq_e = lqm.lq(x, rt, rv, rT)
     reasons = [
         lqm.lq_reason(x, rt, rv, rT),
         lqm.lq_ci_reason(x, rt, rv, rT, unit, scale="_scale"),
@@ -218,28 +217,38 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         sh.share_reason(x, rv, "share_of_reference", "reference value"),
         lq_parent_reason,
     ]
-    out = (
+    lf = (
         lf.with_columns(scale_e.alias("_scale"))
         .with_columns(
-            lq_e.alias("lq"),
-            lqm.lq_ci_low(x, rt, rv, rT, scale="_scale").alias("lq_ci_low"),
-            lqm.lq_ci_high(x, rt, rv, rT, scale="_scale").alias("lq_ci_high"),
+            lqm.lq(x, rt, rv, rT).alias("lq"),
+            lqm.lq_ci_log_variance(x, rt, rv, rT, scale="_scale").alias("_v"),
             lqm.lq_excl_own(x, rt, rv, rT).alias("lq_excl_own"),
             sh.share_of_region(x, rt).alias("share_of_region"),
             sh.share_of_reference(x, rv).alias("share_of_reference"),
             lq_parent.alias("lq_parent"),
-            pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"),
         )
-        .with_columns(lqm.slq("lq").alias("slq"))
-        .select(
-            "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
-            "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
-            "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
-            pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
+        .with_columns(
+            lqm.slq("lq").alias("slq"),
+            lqm.lq_ci_bound("lq", "_v", -lqm.Z95).alias("lq_ci_low"),
+            lqm.lq_ci_bound("lq", "_v", lqm.Z95).alias("lq_ci_high"),
         )
-        .collect()
     )
-    return out
+    checked = ["lq", "lq_ci_low", "lq_excl_own", "share_of_region", "share_of_reference"]
+    if has_hierarchy:
+        checked.append("lq_parent")
+    complete = pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked))
+    columns = [
+        "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
+        "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
+        "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
+        pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
+    ]
+    # reasons are texts: build them only for the rows that need one
+    df = lf.with_columns(complete.alias("_complete")).collect()
+    good = df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason"))
+    bad = df.lazy().filter(~pl.col("_complete")).with_columns(
+        pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"))
+    return pl.concat([good.select(columns), bad.select(columns)]).collect()
 
 
 # --------------------------------------------------------------------------- regions

@@ -138,13 +138,36 @@ def _counts_ok(x, rt, rv, rT, scale: pl.Expr) -> pl.Expr:
     return pl.all_horizontal(_is_whole(x * s), _is_whole(rt * s), _is_whole(rv * s), _is_whole(rT * s), x > 0)
 
 
-def _ci(x, rt, rv, rT, unit, z, sign, scale=None):
-    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, rt, rv, rT))
+def lq_ci_log_variance(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
+                       unit: ExprLike | None = None, scale: ExprLike | None = None) -> pl.Expr:
+    """:func:`lq_log_variance` of the values converted to single counts, null where the
+    interval is not defined (not a count unit, not whole counts, value 0).
+
+    >>> import polars as pl
+    >>> round(pl.select(lq_ci_log_variance(10, 100, 100, 10000, pl.lit("万人"))).item(), 9)
+    8.19e-06
+    """
+    x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
     s = _scale_expr(unit, scale)
     # Var with every count multiplied by s is Var / s: each term is 1/count
     var = lq_log_variance(x, rt, rv, rT) / s
-    bound = finite_or_null((lq(x, rt, rv, rT).log() + sign * z * var.sqrt()).exp())
-    return pl.when(_counts_ok(x, rt, rv, rT, s).fill_null(False)).then(bound).otherwise(None)
+    return pl.when(_counts_ok(x, rt, rv, rT, s).fill_null(False)).then(var)
+
+
+def lq_ci_bound(lq_value: ExprLike, log_variance: ExprLike, z: float) -> pl.Expr:
+    r"""One bound of the interval from an LQ and its log variance: :math:`LQ \exp(z \sqrt{V})`
+    (``z`` < 0 for the lower bound).
+
+    >>> import polars as pl
+    >>> round(pl.select(lq_ci_bound(10.0, 0.00819, -Z95)).item(), 4)
+    8.3747
+    """
+    return finite_or_null(as_expr(lq_value) * (z * as_expr(log_variance).sqrt()).exp())
+
+
+def _ci(x, rt, rv, rT, unit, z, sign, scale=None):
+    var = lq_ci_log_variance(x, rt, rv, rT, unit, scale)
+    return lq_ci_bound(lq(x, rt, rv, rT), var, sign * z)
 
 
 def lq_ci_low(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike,
