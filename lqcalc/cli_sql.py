@@ -18,7 +18,7 @@ def open_output(out_dir: str | Path):
     When the directory has no database but has the Parquet outputs, an in-memory database
     with the macros and views over those files is returned instead.
     """
-    from lqcalc.output.duckdb_db import DB_NAME, attach_parquet, connect, load_macros
+    from lqcalc.output.duckdb_db import DB_NAME, attach_parquet, connect, load_macros, load_views
 
     out = Path(out_dir)
     if not out.is_dir():
@@ -30,6 +30,7 @@ def open_output(out_dir: str | Path):
         con = connect()
         load_macros(con)
         attach_parquet(con, out)
+        load_views(con)
         return con
     raise UsageError(f"{out} holds no {DB_NAME} and no Parquet output",
                      hint="run `lqcalc run ... --out DIR` (or `lqcalc demo`) first")

@@ -145,6 +145,10 @@ VALUES: dict[str, tuple[str, str]] = {
     "cells": ("indicator cells", "指标单元格"),
     "lq computed": ("LQ computed", "已计算区位熵"),
     "lq empty": ("LQ empty", "区位熵为空"),
+    "rows checked": ("rows checked", "校验行数"),
+    "rows with errors": ("rows with errors", "有错误的行数"),
+    "errors": ("errors", "错误数"),
+    "warnings": ("warnings", "警告数"),
 }
 
 #: chart texts -> (English, Chinese)

@@ -138,7 +138,8 @@ def _top(cells: pl.DataFrame, by: str, top: int) -> pl.DataFrame:
     return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
 
 
-def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5) -> dict[str, pl.DataFrame]:
+def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5, report: dict | None = None
+                   ) -> dict[str, pl.DataFrame]:
     """Build the summary tables (plain column names) from a run's output tables.
 
     Parameters
@@ -148,6 +149,8 @@ def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5) -> dict[str
         ``clusters``, ``tidy``, ``rejected`` (each optional).
     top : int
         How many regions per industry (and industries per region) to list.
+    report : dict, optional
+        The run's validation report (``validation.json``) for the validation summary.
 
     Examples
     --------
@@ -189,7 +192,7 @@ def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5) -> dict[str
     gbr = growth_by_region(tables)
     if gbr is not None:
         out["growth_by_region"] = gbr
-    out["validation"] = validation_summary(tables)
+    out["validation"] = validation_summary(tables, report)
     return out
 
 
@@ -239,8 +242,11 @@ def growth_by_region(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
     return _drop_empty(summed.sort(sort_col, descending=sort_col != "region", nulls_last=True))
 
 
-def validation_summary(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def validation_summary(tables: Mapping[str, pl.DataFrame], report: dict | None = None) -> pl.DataFrame:
     """Counts an analyst checks first: rows, rejections by rule, missing values, empty LQs.
+
+    ``report`` is the validation report of the run (``validation.json``), when there is one:
+    its rows checked, rows with errors, warnings and every rule that failed are added.
 
     >>> validation_summary({"tidy": pl.DataFrame({"value": [1.0, None]})}).rows()
     [('rows used', 2), ('missing values', 1)]
@@ -270,6 +276,15 @@ def validation_summary(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
             reasons = ind.filter(pl.col("lq").is_null())["null_reason"].fill_null("unknown")
             for reason, n in reasons.value_counts(sort=True).rows():
                 rows.append((f"lq empty: {reason}", n))
+    if report:
+        for key, name in (("rows", "rows checked"), ("bad_rows", "rows with errors"), ("errors", "errors")):
+            if isinstance(report.get(key), int):
+                rows.append((name, report[key]))
+        if isinstance(report.get("warnings"), list):
+            rows.append(("warnings", len(report["warnings"])))
+        for rule in report.get("rules") or []:
+            if isinstance(rule, dict) and rule.get("failing_rows"):
+                rows.append((f"rule {rule.get('id')}: {rule.get('title', '')}".strip(), int(rule["failing_rows"])))
     return pl.DataFrame(rows, schema={"check": pl.String, "count": pl.Int64}, orient="row")
 
 
@@ -341,7 +356,16 @@ def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str =
 
     sdir = Path(out_dir) / SUMMARY_DIR
     sdir.mkdir(parents=True, exist_ok=True)
-    built = summary_tables(tables, top=top)
+    report = None
+    report_path = Path(out_dir) / "validation.json"
+    if report_path.is_file():
+        import json
+
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            report = None
+    built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None)
     md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
     used: set[str] = set()
     with xlsxwriter.Workbook(str(sdir / "summary.xlsx")) as wb:
