@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -46,12 +45,11 @@ class SqlObject:
     text: str
 
 
-def _sql_root():
-    """The ``lqcalc.sql`` resource folder (or ``sql/`` of a source checkout)."""
-    try:
-        return resources.files("lqcalc.sql")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "sql"
+def _sql_root() -> Path:
+    """The ``lqcalc.sql`` folder (``sql/`` of a source checkout)."""
+    from lqcalc.resources import sql_dir
+
+    return sql_dir()
 
 
 def _header(text: str) -> str:
