@@ -176,12 +176,12 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
     lf = rows.lazy()
     if has_hierarchy:
-        lf = lf.join(par_df.lazy(), on="region", how="left", nulls_equal=True)
+        lf = lf.join(par_df.lazy(), on="region", how="left", nulls_equal=True, maintain_order="left")
         pvals = rows.lazy().select(
             pl.col("region").alias("parent_region"), "industry", "year", "measure",
             pl.col("value").alias("_parent_value"), pl.col("region_total").alias("_parent_total"),
         )
-        lf = lf.join(pvals, on=["parent_region", "industry", "year", "measure"], how="left", nulls_equal=True)
+        lf = lf.join(pvals, on=["parent_region", "industry", "year", "measure"], how="left", nulls_equal=True, maintain_order="left")
         has_parent = pl.col("parent_region").is_not_null()
         parent_known = pl.col("parent_region").is_in(sorted(present))
         lq_parent = pl.when(has_parent).then(lqm.lq(x, rt, "_parent_value", "_parent_total")).otherwise(
@@ -493,10 +493,10 @@ def growth_periods(years: list[int], base_year: int | None, end_year: int | None
 
 
 def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols: list[str]) -> pl.LazyFrame:
-    end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner").with_columns(
+    end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner", maintain_order="left").with_columns(
         pl.col("year").alias("end_year"))
     start = frame.select(*keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
-    return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True)
+    return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True, maintain_order="left")
 
 
 def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, total_name: str | None) -> pl.DataFrame:
@@ -565,7 +565,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         .agg(*[pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in comps])
     )
     g_reg = gr.growth(rt0, rt1)
-    rl = rl.join(leaf_sums, on=["region", "measure", "start_year", "end_year", "period"], how="left").with_columns(
+    rl = rl.join(leaf_sums, on=["region", "measure", "start_year", "end_year", "period"], how="left", maintain_order="left").with_columns(
         pl.lit(total_code).alias("industry"),
         pl.lit(total_name, dtype=pl.String).alias("industry_name"),
         rt0.alias("value0"), rt1.alias("value"),
@@ -598,7 +598,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
     ]
     ind_df, rl_df = pl.collect_all([ind.select(columns), rl.select(columns)])
-    return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "start_year"])], how="vertical_relaxed")
+    return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "period", "start_year", "end_year"])], how="vertical_relaxed")
 
 
 # --------------------------------------------------------------------------- clusters
@@ -609,11 +609,11 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
     rows = indicators.lazy().filter(year_pred)
     g = growth.lazy().filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
         "region", "industry", "measure", "growth", "cagr", "reference_growth", "relative_growth")
-    lf = rows.join(g, on=["region", "industry", "measure"], how="left")
+    lf = rows.join(g, on=["region", "industry", "measure"], how="left", maintain_order="left")
     if estab is not None:
         est = indicators.lazy().filter(year_pred & (pl.col("measure") == estab)).select(
             "region", "industry", pl.col("value").alias("establishments"))
-        lf = lf.join(est, on=["region", "industry"], how="left")
+        lf = lf.join(est, on=["region", "industry"], how="left", maintain_order="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments"))
     grp = ["industry", "year", "measure", "region_level"]

@@ -259,3 +259,18 @@ def test_vectorized_tables_equal_metric_expressions():
     assert jr.height == direct_r.height
     for c in ["hhi", "entropy", "krugman_spec"]:
         assert (jr[c] - jr[c + "_direct"]).abs().max() < 1e-12, c
+
+
+def test_tables_are_deterministic():
+    # multi-threaded joins and group-bys must not change the row order between runs
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    rows = [(f"R{r:02d}", f"{10 + i // 5}{i % 5}", y, float(rng.integers(0, 500)))
+            for r in range(40) for i in range(25) for y in (2015, 2016, 2018)]
+    tidy = frame(rows).with_columns(unit=pl.lit("persons"))
+    a = build(tidy, dynamic=True)
+    for _ in range(2):
+        b = build(tidy, dynamic=True)
+        for name in a:
+            assert a[name].equals(b[name]), name
