@@ -73,18 +73,13 @@ COPY (
 """
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description="DuckDB SQL LQ + growth + shift-share")
-    ap.add_argument("input", type=Path)
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--reference-region", default="US000")
-    ap.add_argument("--total-industry", default="10")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+def compute(input_path: Path, out: Path, reference_region: str = "US000", total_industry: str = "10") -> dict:
+    """Write ``out/lq.parquet`` and ``out/growth.parquet`` from ``input_path``; return timings."""
+    out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    template = SOURCE_CSV if args.input.suffix == ".csv" else SOURCE_PARQUET
-    source = template.format(path=str(args.input).replace("'", "''"))
-    params = {"ref": args.reference_region, "total": args.total_industry}
+    template = SOURCE_CSV if input_path.suffix == ".csv" else SOURCE_PARQUET
+    source = template.format(path=str(input_path).replace("'", "''"))
+    params = {"ref": reference_region, "total": total_industry}
     times = {}
     t = time.perf_counter()
     # a view cannot hold prepared parameters: inline them as quoted literals
@@ -92,13 +87,24 @@ def main() -> None:
     for name, val in params.items():
         sql = sql.replace(f"${name}", "'" + val.replace("'", "''") + "'")
     con.execute(sql)
-    con.execute(LQ.format(out=str(args.out / "lq.parquet")))
+    con.execute(LQ.format(out=str(out / "lq.parquet").replace("'", "''")))
     times["lq"] = time.perf_counter() - t
     t = time.perf_counter()
-    con.execute(GROWTH.format(out=str(args.out / "growth.parquet")))
+    con.execute(GROWTH.format(out=str(out / "growth.parquet").replace("'", "''")))
     times["growth"] = time.perf_counter() - t
     con.close()
-    print(json.dumps({"timings": {k: round(v, 4) for k, v in times.items()}}))
+    return {k: round(v, 4) for k, v in times.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="DuckDB SQL LQ + growth + shift-share")
+    ap.add_argument("input", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--reference-region", default="US000")
+    ap.add_argument("--total-industry", default="10")
+    args = ap.parse_args()
+    times = compute(args.input, args.out, args.reference_region, args.total_industry)
+    print(json.dumps({"timings": times}))
 
 
 if __name__ == "__main__":
