@@ -305,7 +305,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
                        schema={"industry": pl.String, "_group": pl.String})
     keys = ["region", "year", "measure"]
     lf = rows.lazy().select(*keys, "region_name", "unit", "industry", "value", "reference_value")
-    lf = lf.join(gdf.lazy(), on="industry", how="left").with_columns(*_closed_shares("value", "reference_value", keys))
+    lf = lf.join(gdf.lazy(), on="industry", how="left", maintain_order="left").with_columns(*_closed_shares("value", "reference_value", keys))
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lf = lf.with_columns(
         safe_div(pl.col("value").sum().over([*keys, "_group"]), pl.col("value").sum().over(keys)).alias("_P"),
@@ -382,11 +382,11 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     if estab is not None:
         est = indicators.lazy().filter(pl.col("measure") == estab).select(
             "region", "industry", "year", pl.col("value").alias("_estabs"))
-        lf = lf.join(est, on=["region", "industry", "year"], how="left", nulls_equal=True)
+        lf = lf.join(est, on=["region", "industry", "year"], how="left", nulls_equal=True, maintain_order="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_estabs"))
     if plant_hhi is not None:
-        lf = lf.join(plant_hhi.lazy(), on=["industry", "year"], how="left", nulls_equal=True)
+        lf = lf.join(plant_hhi.lazy(), on=["industry", "year"], how="left", nulls_equal=True, maintain_order="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
     x = pl.col("value")
