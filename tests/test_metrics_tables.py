@@ -274,3 +274,17 @@ def test_tables_are_deterministic():
         b = build(tidy, dynamic=True)
         for name in a:
             assert a[name].equals(b[name]), name
+
+
+def test_eg_gamma_with_a_supplied_plant_hhi():
+    # two regions of equal size; the industry sits 90/10; plant HHI 0.1 given on the reference row
+    rows = [("A", "x", 2020, 90.0), ("A", "y", 2020, 10.0), ("B", "x", 2020, 10.0), ("B", "y", 2020, 90.0)]
+    tidy = frame(rows).with_columns(unit=pl.lit("persons"))
+    h = pl.DataFrame({"region": "A", "industry": ["x", "y"], "year": 2020, "value": [0.1, 0.1],
+                      "measure": "plant_hhi", "unit": None}, schema_overrides={"unit": pl.String})
+    t = build(pl.concat([tidy, h], how="diagonal_relaxed"), clusters={"plant_hhi_measure": "plant_hhi"})
+    assert "plant_hhi" not in t["indicators"]["measure"].to_list()
+    x = t["industries"].filter(pl.col("industry") == "x").row(0, named=True)
+    # G = 0.4² + 0.4² = 0.32, 1 - Σ b² = 0.5: γ = (0.32 - 0.05) / (0.5 · 0.9) = 0.6
+    assert x["plant_hhi"] == pytest.approx(0.1)
+    assert x["eg_gamma"] == pytest.approx(0.6)
