@@ -1,1 +1,67 @@
+"""Writers of an output directory.
 
+:func:`write_analyst_outputs` writes what an analyst takes away from a run: the DuckDB
+database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
+and the charts (:mod:`lqcalc.output.charts`). Heavy libraries (matplotlib, xlsxwriter) are
+imported only when these run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import polars as pl
+
+
+def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], lang: str = "en",
+                          charts: bool = True, quiet: bool | None = None,
+                          top_industries: int = 4) -> dict[str, Any]:
+    """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The (temporary) output directory; nothing is written outside it.
+    tables : mapping of str to polars.DataFrame
+        Every table of the run, including ``tidy`` (and ``rejected`` when rows were set aside).
+    lang : {"en", "zh"}
+        Language of the summary headers and chart labels.
+    charts : bool
+        Draw the charts (``--no-charts`` turns them off).
+    quiet : bool, optional
+        No progress on stderr.
+    top_industries : int
+        Number of industries that get charts.
+
+    Returns
+    -------
+    dict
+        ``database`` (path), ``summary`` (folder), ``charts`` (list of paths) and ``timings``
+        (seconds per step), for the manifest.
+    """
+    from lqcalc.output.duckdb_db import write_database
+    from lqcalc.output.summary import SUMMARY_DIR, write_summary
+    from lqcalc.progress import note
+
+    out_dir = Path(out_dir)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    note("• writing the DuckDB database …", quiet)
+    db = write_database(out_dir, tables)
+    timings["database"] = round(time.perf_counter() - t, 4)
+    t = time.perf_counter()
+    note("• writing summary tables …", quiet)
+    write_summary(out_dir, tables, lang)
+    timings["summary"] = round(time.perf_counter() - t, 4)
+    chart_paths: list[Path] = []
+    if charts:
+        from lqcalc.output.charts import write_charts
+
+        t = time.perf_counter()
+        chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet)
+        timings["charts"] = round(time.perf_counter() - t, 4)
+    return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}

@@ -362,7 +362,7 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
         return _save(fig, base)
 
 
-def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top_industries: int = 6,
+def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top_industries: int = 4,
                  quiet: bool | None = None) -> list[Path]:
     """Write the charts of a run to ``out_dir/charts/``; return the files written.
 
