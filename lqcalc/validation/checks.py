@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from lqcalc import schema
-from lqcalc.errors import UsageError, did_you_mean
+from lqcalc.errors import UsageError, closest, did_you_mean
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -43,6 +43,12 @@ FLAG = {
 }
 
 _KEY_TEXT = ["region", "industry", "measure"]
+
+#: Cell contents that mean "missing" and therefore cannot be a region, industry or measure.
+KEY_MARKERS = ["—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "*"]
+
+# Latin letters around a CJK character: "Zürich" (Latin-1) decoded as GB18030 gives "Z黵ich".
+_MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
 
 # Chinese administrative suffixes, longest first: 内蒙古自治区 / 内蒙古, 北京市 / 北京.
 _ADMIN_SUFFIXES = sorted(
@@ -171,7 +177,8 @@ def _match(frame: pl.DataFrame, code_col: str, name_col: str, wanted: str, optio
     choices = frame[code_col].drop_nulls().unique().to_list() + frame[name_col].drop_nulls().unique().to_list()
     raise UsageError(
         f"{option} {wanted!r} is not in the input (neither a code nor a name)",
-        hint=did_you_mean(wanted, choices) or f"the input has {frame[code_col].n_unique()} values in {code_col}",
+        hint=did_you_mean(wanted, choices)
+        or "closest values in the input: " + ", ".join(repr(c) for c in closest(wanted, sorted(set(choices)))),
     )
 
 
@@ -189,16 +196,17 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     if structural:
         return Checked(frame=None, structural=structural)
     df = schema.conform(tidy).with_row_index("_row")
-    # blank text counts as empty
+    # blank text and missing markers (—, ..., NA) count as empty keys
     df = df.with_columns([
-        pl.when(pl.col(c).str.strip_chars().str.len_chars() == 0).then(None).otherwise(pl.col(c)).alias(c)
+        pl.when((pl.col(c).str.strip_chars(" \t\u3000").str.len_chars() == 0)
+                | pl.col(c).str.strip_chars(" \t\u3000").is_in(KEY_MARKERS))
+        .then(None).otherwise(pl.col(c)).alias(c)
         for c in _KEY_TEXT
     ])
     tol = float(tolerance)
     v = pl.col("value")
     flags: dict[str, pl.Expr] = {
         "key_null": pl.any_horizontal([pl.col(c).is_null() for c in _KEY_TEXT]),
-        "duplicate_key": pl.len().over(schema.KEY) > 1,
         "negative_value": (v < 0).fill_null(False),
         "non_finite": (v.is_nan() | v.is_infinite()).fill_null(False),
         "year_range": ((pl.col("year") < year_min) | (pl.col("year") > year_max)).fill_null(False),
@@ -209,7 +217,8 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     if notes:
         flags["footnote_row"] = pl.col("region").is_in(notes).fill_null(False) | pl.col("industry").is_in(notes).fill_null(False)
     primary = flags["key_null"] | flags.get("footnote_row", pl.lit(False))
-    df = df.with_columns(primary.alias("_primary"), pl.len().over(schema.KEY).alias("_dup_count"))
+    df = _duplicates(df.with_columns(primary.alias("_primary")))
+    flags["duplicate_key"] = pl.col("_dup_count") > 1
     real = ~pl.col("_primary")
     extra: list[pl.Expr] = []
     if reference_region:
@@ -249,11 +258,41 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
                              schema={col: pl.String, f"_others_{col}": pl.String})
             df = df.join(m, on=col, how="left", maintain_order="left")
             flags[rule] = real & pl.col(f"_others_{col}").is_not_null()
-    df = df.with_columns([expr.alias(FLAG[rule]) for rule, expr in flags.items()]).sort("_row")
+    order = [r for r in FLAG if r in flags]
+    df = df.with_columns([flags[rule].alias(FLAG[rule]) for rule in order])
+    if not df["_row"].is_sorted():  # joins keep the left order; this is a guard
+        df = df.sort("_row")
     checked = Checked(frame=df, reference=reference_region, total=total_industry,
                       active_flags=[r for r in FLAG if r in flags])
     _warnings(checked, tol=tol, suppressed_share=suppressed_share)
     return checked
+
+
+def _duplicates(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_dup_count`` (rows sharing the key) without a 10M-group hash aggregation.
+
+    Rows are hashed on the key; only rows whose hash occurs twice (true duplicates and the
+    rare hash collisions) are grouped exactly on the key.
+    """
+    h = df.select(pl.struct(schema.KEY).hash().alias("h"))["h"]
+    srt = h.sort()
+    dup_hashes = srt.filter((srt == srt.shift(1)).fill_null(False)).unique()
+    if dup_hashes.len() == 0:
+        return df.with_columns(pl.lit(1, pl.UInt32).alias("_dup_count"))
+    cand = h.is_in(dup_hashes.implode())
+    counts = (df.filter(cand).group_by(schema.KEY).agg(pl.len().cast(pl.UInt32).alias("_dup_count")))
+    return (df.join(counts, on=schema.KEY, how="left", nulls_equal=True, maintain_order="left")
+            .with_columns(pl.col("_dup_count").fill_null(1)))
+
+
+def _sample_values(frame: pl.DataFrame, col: str, n: int = 50) -> pl.DataFrame:
+    """Rows of ``frame`` whose ``col`` is among ``n`` of its distinct values (spread evenly)."""
+    vals = frame[col].unique().sort()
+    if vals.len() <= n:
+        return frame
+    step = vals.len() / n
+    keep = vals.gather([int(i * step) for i in range(n)])
+    return frame.filter(pl.col(col).is_in(keep))
 
 
 def _fmt_share(x: float) -> str:
@@ -264,7 +303,9 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
     df = checked.frame
     assert df is not None
     err = pl.any_horizontal([pl.col(FLAG[r]) for r in checked.active_flags]) if checked.active_flags else pl.lit(False)
-    ok = df.filter(~err)
+    need = [c for c in ("region", "industry", "region_name", "industry_name", "measure", "year", "value",
+                        "source_file", "source_line", "_is_ref", "_is_total") if c in df.columns]
+    ok = df.filter(~err).select(need)
     w = checked.warnings
     # missing share per measure x year (all of it is reported; above the threshold also warned)
     ms = (ok.group_by(["measure", "year"]).agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"))
@@ -283,7 +324,8 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                               "share": _fmt_share(m["share"]), "cells": m["cells"]})
     tol_sum = max(tol, 0.01)
     # a region that is the sum of the other regions (an unnamed national row)
-    cand = ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
+    # (on up to 50 industries: a heuristic, it need not see every cell)
+    cand = _sample_values(ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite()), "industry")
     if checked.reference:
         cand = cand.filter(~pl.col("_is_ref"))
     if cand.height:
@@ -296,10 +338,10 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                 .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("region"))
         for row in hits.iter_rows(named=True):
             w.append({"rule": "region_is_sum", "region": row["region"], "groups": row["groups"],
-                      "share": f"{row['hits']}/{row['groups']}", "file": row["source_file"], "line": row["source_line"],
+                      "share": f"{row['hits']} of {row['groups']}", "file": row["source_file"], "line": row["source_line"],
                       "column": "region", "value": row["region"]})
     # an industry that is the sum of the other (leaf) industries (an unnamed total)
-    cand = ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
+    cand = _sample_values(ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite()), "region")
     if checked.total:
         cand = cand.filter(~pl.col("_is_total"))
     if cand.height:
@@ -317,8 +359,15 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                 .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("industry"))
         for row in hits.iter_rows(named=True):
             w.append({"rule": "industry_is_sum", "industry": row["industry"], "groups": row["groups"],
-                      "share": f"{row['hits']}/{row['groups']}", "file": row["source_file"], "line": row["source_line"],
+                      "share": f"{row['hits']} of {row['groups']}", "file": row["source_file"], "line": row["source_line"],
                       "column": "industry", "value": row["industry"]})
+    # labels garbled by a wrong encoding
+    for col in ("region", "industry", "region_name", "industry_name", "measure"):
+        for lab in ok[col].drop_nulls().unique().sort().to_list():
+            if _MOJIBAKE.search(lab):
+                row = ok.filter(pl.col(col) == lab).row(0, named=True)
+                w.append({"rule": "suspect_encoding", "label": lab, "file": row["source_file"],
+                          "line": row["source_line"], "column": col, "value": lab})
     # zero totals and missing reference values
     if checked.total:
         for row in ok.filter(pl.col("_is_total") & (pl.col("value") == 0)).head(50).iter_rows(named=True):

@@ -171,7 +171,7 @@ class ValidationReport:
     def to_data_error(self, report_paths: list[str] | None = None, lang: str = "en") -> DataError:
         """The :class:`~lqcalc.errors.DataError` (exit 3) describing this report."""
         L = _LABELS[lang if lang in _LABELS else "en"]
-        msg = ("invalid input: " if lang != "zh" else "输入数据无效：") + L["summary"].format(
+        msg = ("validation failed: " if lang != "zh" else "校验未通过：") + L["summary"].format(
             rows=self.rows, errors=self.n_errors, bad=self.n_bad_rows, warnings=len(self.warnings))
         hint = None
         if report_paths:
@@ -220,6 +220,8 @@ class ValidationReport:
                     continue
                 total = self.counts.get(rid) or len(fs)
                 unit = L["rows"] if sev == "error" and not rule.fatal else ""
+                if unit == "rows" and total == 1:
+                    unit = "row"
                 out.append(f"{sev.upper()} [{rid}] {rule.title(lang)}: {total} {unit}".rstrip())
                 for f in fs[:limit]:
                     p = self._problem(f, lang)

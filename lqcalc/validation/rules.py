@@ -202,18 +202,18 @@ _RULE_LIST: list[Rule] = [
     _r(
         "region_is_sum", "warning",
         "A region looks like the sum of the others", "某地区似乎是其他地区之和",
-        "region {region!s} equals the sum of the other regions in {share!s} of {groups!s} cells: "
+        "region {region!s} equals the sum of the other regions in {share!s} cells: "
         "it is probably a total (全国 / national) and would be counted twice",
-        "地区 {region!s} 在 {groups!s} 个单元中有 {share!s} 等于其他地区之和：可能是合计（全国），会被重复计算",
+        "地区 {region!s} 在 {share!s} 个单元中等于其他地区之和：可能是合计（全国），会被重复计算",
         "name it with --reference-region, or remove it",
         "用 --reference-region 指定它，或删除它",
     ),
     _r(
         "industry_is_sum", "warning",
         "An industry looks like the sum of the others", "某行业似乎是其他行业之和",
-        "industry {industry!s} equals the sum of the other industries in {share!s} of {groups!s} cells: "
+        "industry {industry!s} equals the sum of the other industries in {share!s} cells: "
         "it is probably a total (合计) and would be counted twice",
-        "行业 {industry!s} 在 {groups!s} 个单元中有 {share!s} 等于其他行业之和：可能是合计，会被重复计算",
+        "行业 {industry!s} 在 {share!s} 个单元中等于其他行业之和：可能是合计，会被重复计算",
         "name it with --total-industry, or remove it",
         "用 --total-industry 指定它，或删除它",
     ),
@@ -240,6 +240,15 @@ _RULE_LIST: list[Rule] = [
         "{what!s} {name!s} 为 0（{measure!s}，{year!s}）：以它为分母的比率将为空",
         "a zero written for 'missing'? then use --zero-as-missing",
         "是否用 0 表示缺失？如是请使用 --zero-as-missing",
+    ),
+    _r(
+        "suspect_encoding", "warning",
+        "Text garbled by a wrong encoding?", "文字可能因编码错误而乱码",
+        "{label!s} mixes Latin letters and Chinese characters: the file may not be GB18030 "
+        "(Latin-1 / Windows-1252 read as Chinese?)",
+        "{label!s} 混有拉丁字母和汉字：文件可能不是 GB18030 编码（Latin-1 / Windows-1252 被当成中文？）",
+        "give the file's encoding with --encoding (e.g. cp1252) or save it as UTF-8",
+        "用 --encoding 指定文件编码（如 cp1252），或另存为 UTF-8",
     ),
     _r(
         "reference_value_missing", "warning",
