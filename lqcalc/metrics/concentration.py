@@ -83,7 +83,11 @@ def hhi_norm(x: ExprLike) -> pl.Expr:
 
 
 def equivalent_number(x: ExprLike) -> pl.Expr:
-    r"""Equivalent number of equal-sized units, :math:`1/H` (REAT example: 2.94).
+    r"""Equivalent number of equal-sized units (REAT example: 2.94).
+
+    .. math:: N^{eq} = 1 / H
+
+    Null when :math:`H` is null (no value, or the values sum to 0).
 
     >>> import polars as pl
     >>> round(pl.DataFrame({"x": [20, 50, 20, 10]}).select(equivalent_number("x")).item(), 2)

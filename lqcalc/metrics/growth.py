@@ -13,7 +13,9 @@ from lqcalc.metrics._safe import ExprLike, as_expr, finite_or_null, first_reason
 
 
 def change(x0: ExprLike, x1: ExprLike) -> pl.Expr:
-    r"""Absolute change :math:`x_{t_1} - x_{t_0}`; null when either value is missing.
+    r"""Absolute change; null when either value is missing (a zero base is fine).
+
+    .. math:: \Delta x = x_{t_1} - x_{t_0}
 
     >>> import polars as pl
     >>> pl.select(change(3.5, 4.5)).item()
@@ -107,7 +109,9 @@ def required_cagr(latest: ExprLike, target: ExprLike, years: ExprLike) -> pl.Exp
 
 
 def share_change_pp(share0: ExprLike, share1: ExprLike) -> pl.Expr:
-    r"""Change of a share in percentage points, :math:`100 (s_{t_1} - s_{t_0})`.
+    r"""Change of a share in percentage points; null when either share is null.
+
+    .. math:: \Delta s = 100\,(s_{t_1} - s_{t_0})
 
     >>> import polars as pl
     >>> round(pl.select(share_change_pp(0.25, 0.30)).item(), 6)

@@ -23,6 +23,7 @@ COUNT_UNITS: dict[str, float] = {
     "jobs": 1.0, "job": 1.0, "workers": 1.0, "count": 1.0, "number": 1.0, "units": 1.0,
     "establishments": 1.0, "establishment": 1.0, "firms": 1.0, "firm": 1.0,
     "enterprises": 1.0, "plants": 1.0, "projects": 1.0,
+    "person-times": 1.0, "items": 1.0,
     "人": 1.0, "个": 1.0, "家": 1.0, "户": 1.0, "项": 1.0, "人次": 1.0,
     "千人": 1e3, "thousand persons": 1e3, "thousands": 1e3, "万人": 1e4, "万个": 1e4, "万家": 1e4,
     "万户": 1e4,

@@ -41,7 +41,11 @@ def share_reason(part: ExprLike, whole: ExprLike, name: str = "share", whole_lab
 
 
 def share_of_region(x: ExprLike, region_total: ExprLike) -> pl.Expr:
-    r"""Share of industry *i* in the region's total, :math:`x_{r,i}/x_{r,*}`.
+    r"""Share of industry *i* in the region's total.
+
+    .. math:: s^{region}_{r,i} = x_{r,i} / x_{r,*}
+
+    Null when the value is missing or the region total is missing or 0.
 
     >>> import polars as pl
     >>> pl.select(share_of_region(25, 100)).item()
@@ -51,7 +55,11 @@ def share_of_region(x: ExprLike, region_total: ExprLike) -> pl.Expr:
 
 
 def share_of_reference(x: ExprLike, reference_value: ExprLike) -> pl.Expr:
-    r"""Share of the region in the reference total of industry *i*, :math:`x_{r,i}/x_{R,i}`.
+    r"""Share of the region in the reference total of industry *i*.
+
+    .. math:: s^{ref}_{r,i} = x_{r,i} / x_{R,i}
+
+    Null when the value is missing or the reference value is missing or 0.
 
     >>> import polars as pl
     >>> round(pl.select(share_of_reference(54, 115)).item(), 3)

@@ -25,7 +25,11 @@ from lqcalc.metrics.growth import growth
 
 
 def national_share(x0: ExprLike, reference_total_growth: ExprLike) -> pl.Expr:
-    r"""National share component :math:`x^0_{r,i} \cdot G`.
+    r"""National share component (Dunn 1960): growth at the reference all-industry rate.
+
+    .. math:: NS_{r,i} = x^0_{r,i} \, G
+
+    Null when the base value or :math:`G` is null.
 
     >>> import polars as pl
     >>> pl.select(national_share(100, 0.1)).item()
@@ -35,7 +39,11 @@ def national_share(x0: ExprLike, reference_total_growth: ExprLike) -> pl.Expr:
 
 
 def industry_mix(x0: ExprLike, reference_growth: ExprLike, reference_total_growth: ExprLike) -> pl.Expr:
-    r"""Industry-mix component :math:`x^0_{r,i} (g_{R,i} - G)`.
+    r"""Industry-mix component (Dunn 1960): the industry's reference growth above the average.
+
+    .. math:: IM_{r,i} = x^0_{r,i} \, (g_{R,i} - G)
+
+    Null when an input is null (e.g. the reference base value is 0, so :math:`g_{R,i}` is).
 
     >>> import polars as pl
     >>> round(pl.select(industry_mix(100, 0.3, 0.1)).item(), 9)
@@ -45,7 +53,9 @@ def industry_mix(x0: ExprLike, reference_growth: ExprLike, reference_total_growt
 
 
 def regional_shift(x0: ExprLike, x1: ExprLike, reference_growth: ExprLike) -> pl.Expr:
-    r"""Regional (competitive) shift :math:`x^0_{r,i}(g_{r,i} - g_{R,i})`.
+    r"""Regional (competitive) shift (Dunn 1960).
+
+    .. math:: RS_{r,i} = x^0_{r,i} \, (g_{r,i} - g_{R,i}) = (x^1_{r,i} - x^0_{r,i}) - x^0_{r,i} g_{R,i}
 
     Computed as :math:`(x^1 - x^0) - x^0 g_{R,i}` (identical, and defined at :math:`x^0 = 0`).
     With the two other components it adds up to :math:`x^1 - x^0`:
@@ -60,7 +70,11 @@ def regional_shift(x0: ExprLike, x1: ExprLike, reference_growth: ExprLike) -> pl
 
 
 def homothetic(region_total0: ExprLike, reference_value0: ExprLike, reference_total0: ExprLike) -> pl.Expr:
-    r"""Esteban-Marquillas homothetic value :math:`\hat e_{r,i} = x^0_{r,*} x^0_{R,i} / x^0_{R,*}`.
+    r"""Esteban-Marquillas homothetic value.
+
+    .. math:: \hat e_{r,i} = x^0_{r,*} \, x^0_{R,i} / x^0_{R,*}
+
+    Null when an input is null or the reference total is 0.
 
     The value industry *i* would have in region *r* with the reference's industry structure.
 
@@ -73,7 +87,9 @@ def homothetic(region_total0: ExprLike, reference_value0: ExprLike, reference_to
 
 def em_competitive(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, reference_value0: ExprLike,
                    reference_total0: ExprLike, reference_growth: ExprLike) -> pl.Expr:
-    r"""Esteban-Marquillas competitive effect :math:`\hat e_{r,i}(g_{r,i} - g_{R,i})`.
+    r"""Esteban-Marquillas competitive effect.
+
+    .. math:: C_{r,i} = \hat e_{r,i} \, (g_{r,i} - g_{R,i})
 
     Source: Esteban-Marquillas (1972), *Regional and Urban Economics* 2(3):249-255. Null when
     the regional growth is undefined (base value missing or 0).
@@ -88,7 +104,11 @@ def em_competitive(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, referenc
 
 def em_allocation(x0: ExprLike, x1: ExprLike, region_total0: ExprLike, reference_value0: ExprLike,
                   reference_total0: ExprLike, reference_growth: ExprLike) -> pl.Expr:
-    r"""Esteban-Marquillas allocation effect :math:`(x^0_{r,i} - \hat e_{r,i})(g_{r,i} - g_{R,i})`.
+    r"""Esteban-Marquillas allocation effect.
+
+    .. math:: A_{r,i} = (x^0_{r,i} - \hat e_{r,i}) \, (g_{r,i} - g_{R,i})
+
+    Null when the regional growth is undefined (base value missing or 0).
 
     Positive when the region is specialised in an industry where it grows faster than the
     reference. Competitive plus allocation effect equal the regional shift:

@@ -20,7 +20,12 @@ __all__ = ["hhi", "hhi_norm", "krugman_spec", "hoover_spec", "entropy", "unrelat
 
 
 def krugman_spec(x: ExprLike, reference: ExprLike) -> pl.Expr:
-    r"""Krugman specialization index, :math:`\sum_i |x_{r,i}/x_{r,*} - x_{R,i}/x_{R,*}|`, in [0, 2].
+    r"""Krugman specialization index, in [0, 2].
+
+    .. math:: K_r = \sum_i \left| \frac{x_{r,i}}{x_{r,*}} - \frac{x_{R,i}}{x_{R,*}} \right|
+
+    Source: Krugman (1991). Shares are closed over the industries where both values are
+    present; null when there is none or a side sums to 0.
 
     REAT's example: (20, 10, 70, 0, 0) against (0, 0, 0, 60, 40) gives 2.
 
@@ -33,6 +38,10 @@ def krugman_spec(x: ExprLike, reference: ExprLike) -> pl.Expr:
 
 def hoover_spec(x: ExprLike, reference: ExprLike) -> pl.Expr:
     r"""Hoover specialization coefficient, half the Krugman index, in [0, 1].
+
+    .. math:: H^{spec}_r = \tfrac12 \sum_i \left| \frac{x_{r,i}}{x_{r,*}} - \frac{x_{R,i}}{x_{R,*}} \right|
+
+    Source: Hoover (1936). Same null rules as :func:`krugman_spec`.
 
     >>> import polars as pl
     >>> pl.DataFrame({"x": [50, 50], "r": [25, 75]}).select(hoover_spec("x", "r")).item()
