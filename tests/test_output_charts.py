@@ -88,6 +88,12 @@ def test_chinese_charts_render_without_missing_glyphs(tmp_path):
     _check_files(paths, len(paths) // 2)
 
 
+def test_chosen_industries_are_charted(bres, tmp_path):
+    paths = write_charts(tmp_path, bres, "en", quiet=True, industries=["services_creative", "no_such_code"])
+    assert sorted(p.name for p in paths if p.name.startswith("bubble")) == [
+        "bubble_services_creative.png", "bubble_services_creative.svg"]
+
+
 def test_charts_are_skipped_when_columns_are_missing(bres, tmp_path):
     assert write_charts(tmp_path, {}, "en", quiet=True) == []
     assert not (tmp_path / "charts").exists()

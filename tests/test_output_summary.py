@@ -130,3 +130,21 @@ def test_markdown_escapes_pipes_and_limits_rows():
     df = pl.DataFrame({"name": ["a|b"] * 3, "v": [1.0, 2000.0, None]})
     md = to_markdown(df, max_rows=2)
     assert "a\\|b" in md and "2,000" in md and "(1 more rows in the CSV file)" in md
+
+
+def test_validation_report_counts_are_added(bres, tmp_path):
+    import json
+
+    from lqcalc.output.summary import validation_summary
+
+    report = {"ok": False, "rows": 480, "bad_rows": 2, "errors": 3, "warnings": ["w"],
+              "rules": [{"id": "exceeds_total", "title": "Part larger than its total", "failing_rows": 2},
+                        {"id": "key_null", "title": "Key is empty", "failing_rows": 0}]}
+    v = dict(validation_summary(bres, report).iter_rows())
+    assert v["rows checked"] == 480 and v["rows with errors"] == 2 and v["warnings"] == 1
+    assert v["rule exceeds_total: Part larger than its total"] == 2
+    assert not any("key_null" in k for k in v)
+    (tmp_path / "validation.json").write_text(json.dumps(report), encoding="utf-8")
+    write_summary(tmp_path, bres, "en")
+    text = (tmp_path / "summary" / "validation.csv").read_text(encoding="utf-8-sig")
+    assert "rule exceeds_total: Part larger than its total,2" in text

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], lang: str = "en",
                           charts: bool = True, quiet: bool | None = None,
-                          top_industries: int = 4) -> dict[str, Any]:
+                          top_industries: int = 4, industries: list[str] | None = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
 
     Parameters
@@ -35,7 +35,9 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], l
     quiet : bool, optional
         No progress on stderr.
     top_industries : int
-        Number of industries that get charts.
+        Number of industries that get charts (the largest in the last year) ...
+    industries : list of str, optional
+        ... or the industry codes to chart (the demo charts the creative segments).
 
     Returns
     -------
@@ -62,6 +64,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], l
         from lqcalc.output.charts import write_charts
 
         t = time.perf_counter()
-        chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet)
+        chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet,
+                                   industries=industries)
         timings["charts"] = round(time.perf_counter() - t, 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}

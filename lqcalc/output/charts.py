@@ -126,13 +126,15 @@ def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
     return {k: v for k, v in df.select(code, name).unique(code, keep="first").iter_rows() if v is not None}
 
 
-def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> dict:
+def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6,
+               industries: list[str] | None = None) -> dict:
     """The data behind the charts (also used by the tests).
 
     Returns a dict with ``measure``, ``industries`` (codes of the charted industries, largest
     first), ``bubble`` (region, industry, lq, growth, value, reference_growth at the end year,
     or None), ``start``/``end`` years, ``lq_time`` (indicators of the measure) and
-    ``shift`` (components per region, or None).
+    ``shift`` (components per region, or None). ``industries`` picks the charted industries
+    (codes; unknown codes are ignored) instead of the largest ones.
     """
     out: dict = {"measure": None, "industries": [], "bubble": None, "lq_time": None, "shift": None,
                  "start": None, "end": None}
@@ -155,7 +157,11 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6) -> d
     at_last = _leaves(at_last)
     sizes = (at_last.group_by("industry").agg(pl.col("value").sum().alias("size"))
              .sort(["size", "industry"], descending=[True, False], nulls_last=True))
-    out["industries"] = sizes["industry"].head(top_industries).to_list()
+    if industries:
+        present = set(sizes["industry"].to_list())
+        out["industries"] = [c for c in industries if c in present]
+    else:
+        out["industries"] = sizes["industry"].head(top_industries).to_list()
     if has_year and ind["year"].n_unique() >= 2:
         out["lq_time"] = ind
     growth = tables.get("growth")
@@ -363,7 +369,7 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
 
 
 def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top_industries: int = 4,
-                 quiet: bool | None = None) -> list[Path]:
+                 quiet: bool | None = None, industries: list[str] | None = None) -> list[Path]:
     """Write the charts of a run to ``out_dir/charts/``; return the files written.
 
     Parameters
@@ -380,10 +386,12 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = 
         Number of industries (the largest by value in the last year) that get charts.
     quiet : bool, optional
         No progress bar on stderr.
+    industries : list of str, optional
+        Industry codes to chart instead of the ``top_industries`` largest.
     """
     from lqcalc.progress import progress
 
-    data = chart_data(tables, top_industries)
+    data = chart_data(tables, top_industries, industries)
     if not data["industries"]:
         return []
     cdir = Path(out_dir) / CHARTS_DIR
