@@ -226,7 +226,7 @@ def _place_labels(fig, ax, points, max_labels: int, fixed=()) -> int:
 def _log_ticks(ax, lo: float, hi: float) -> None:
     from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
-    candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100]
+    candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50, 100]
     ticks = [t for t in candidates if lo <= t <= hi] or [1]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
