@@ -548,7 +548,13 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
             pl.lit("lq_change: lq undefined in the start or end year")),
         pl.when(growth_ok & pl.col("em_competitive").is_null()).then(ss.em_reason(x0, x1, rt0, rv0, rT0, g_ref)),
     ]
-    ind = lf.with_columns(join_reasons(reasons).alias("null_reason"))
+    checked = ["growth", "cagr", "reference_growth", "reference_total_growth", "lq_change", "em_competitive"]
+    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect()
+    # reason texts only for the rows that need one
+    ind = pl.concat([
+        df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason")),
+        df.lazy().filter(~pl.col("_complete")).with_columns(join_reasons(reasons).alias("null_reason")),
+    ])
 
     # region totals
     tot_rows = (
@@ -560,7 +566,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
     rl = _pair_join(tot_rows, periods, ["region", "measure"], ["region_total", "reference_total"])
     comps = ["national_share", "industry_mix", "regional_shift", "em_competitive", "em_allocation"]
     leaf_sums = (
-        ind.filter(pl.col("is_leaf"))
+        df.lazy().filter(pl.col("is_leaf"))
         .group_by(["region", "measure", "start_year", "end_year", "period"])
         .agg(*[pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in comps])
     )
