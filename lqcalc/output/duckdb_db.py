@@ -30,7 +30,8 @@ VIEW_FOLDER = "views"
 PARQUET_FOLDER = "parquet"
 
 #: Output tables with a Parquet view (``parquet/<name>.sql``), in the order of the docs.
-PARQUET_TABLES = ("tidy", "indicators", "regions", "industries", "growth", "clusters", "rejected")
+PARQUET_TABLES = ("tidy", "indicators", "regions", "industries", "growth", "clusters", "targets", "intensity",
+                  "rejected")
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
