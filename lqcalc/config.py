@@ -52,6 +52,7 @@ class RunConfig:
     tolerance: float = 0.005           # relative tolerance of "part > total" checks
     lang: str = "en"
     charts: bool = True
+    chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)
     quiet: bool = False
 
     def to_dict(self) -> dict[str, Any]:

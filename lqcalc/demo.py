@@ -9,6 +9,9 @@ from lqcalc.resources import samples_dir
 
 SAMPLE = "uk-bres/bres_nuts2_segments_2015_2018.csv"
 
+#: Nesta's creative and cultural segments, charted by the demo.
+CREATIVE_SEGMENTS = ["services_creative", "services_cultural", "services_content", "services_computing"]
+
 
 def sample_path(name: str = SAMPLE) -> Path:
     """Path of a shipped sample file (data/samples/ in the repository)."""
@@ -26,4 +29,5 @@ def demo_config(out: str, lang: str = "en", quiet: bool = False) -> RunConfig:
         ),
         lang=lang,
         quiet=quiet,
+        chart_industries=list(CREATIVE_SEGMENTS),
     )

@@ -138,7 +138,16 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if name in tables:
                 tables[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
                 outputs[name] = tables[name].height
+        from lqcalc.output import write_analyst_outputs
+
+        all_tables = {"tidy": tidy, **tables}
+        if rejected.height:
+            all_tables["rejected"] = rejected
+        extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
+                                       industries=cfg.chart_industries or None)
         manifest["outputs"] = outputs
+        manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        manifest["write_timings"] = extras.get("timings", {})
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
     return RunResult(Path(cfg.out), tables, manifest, manifest["warnings"])
