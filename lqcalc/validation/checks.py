@@ -314,14 +314,15 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
     per_measure = (ok.group_by("measure").agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"),
                                               pl.col("year").n_unique().alias("years"))
                    .with_columns((pl.col("missing") / pl.col("cells")).alias("share")).sort("measure"))
+    multi_year = set(per_measure.filter(pl.col("years") > 1)["measure"].to_list())
     for row in per_measure.iter_rows(named=True):
         if row["share"] > suppressed_share:
             w.append({"rule": "suppressed_share", "measure": row["measure"], "share": _fmt_share(row["share"]),
                       "cells": row["cells"]})
-            if row["years"] > 1:
-                for m in ms.filter((pl.col("measure") == row["measure"]) & (pl.col("share") > suppressed_share)).iter_rows(named=True):
-                    w.append({"rule": "missing_share", "measure": m["measure"], "year": m["year"],
-                              "share": _fmt_share(m["share"]), "cells": m["cells"]})
+    for m in ms.filter(pl.col("share") > suppressed_share).iter_rows(named=True):
+        if m["measure"] in multi_year:
+            w.append({"rule": "missing_share", "measure": m["measure"], "year": m["year"],
+                      "share": _fmt_share(m["share"]), "cells": m["cells"]})
     tol_sum = max(tol, 0.01)
     # a region that is the sum of the other regions (an unnamed national row)
     # (on up to 50 industries: a heuristic, it need not see every cell)
