@@ -40,6 +40,10 @@ ESTABLISHMENT_PATTERN = re.compile(r"estab|establishment|单位数|企业数|法
 
 VALUE_MISSING = "value is missing"
 
+#: Query engine of every collect: the in-memory engine sums each group in row order, so
+#: repeated runs give bit-identical floating-point results (the streaming engine may not).
+ENGINE = "in-memory"
+
 
 # --------------------------------------------------------------------------- helpers
 def _sorted(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -244,11 +248,11 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
     ]
     # reasons are texts: build them only for the rows that need one
-    df = lf.with_columns(complete.alias("_complete")).collect()
+    df = lf.with_columns(complete.alias("_complete")).collect(engine=ENGINE)
     good = df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason"))
     bad = df.lazy().filter(~pl.col("_complete")).with_columns(
         pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"))
-    return pl.concat([good.select(columns), bad.select(columns)]).collect()
+    return pl.concat([good.select(columns), bad.select(columns)]).collect(engine=ENGINE)
 
 
 # --------------------------------------------------------------------------- regions
@@ -361,7 +365,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
                    f"than variety_digits = {settings['variety_digits']})")),
     ]
     out = out.with_columns(join_reasons(reasons).alias("null_reason"))
-    return _sorted(out.collect(), keys).select(
+    return _sorted(out.collect(engine=ENGINE), keys).select(
         "region", "region_name", "year", "measure", "unit", "n_industries", "leaf_total", "hhi", "hhi_norm",
         "equivalent_number", "entropy", "krugman_spec", "hoover_spec", "related_variety", "unrelated_variety",
         "null_reason",
@@ -455,7 +459,7 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
             .otherwise(pl.lit("eg_gamma: undefined (plant HHI is 1 or one region only)"))),
     ]
     out = out.with_columns(join_reasons(reasons).alias("null_reason"))
-    return _sorted(out.collect(), keys).select(
+    return _sorted(out.collect(engine=ENGINE), keys).select(
         "industry", "industry_name", "year", "measure", "region_level", "unit", "n_regions", "regions_total",
         "hhi", "hhi_norm", "hoover_loc", "krugman_conc", "gini_loc", "cr4", "plant_hhi", "eg_gamma", "null_reason",
     )
@@ -549,7 +553,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         pl.when(growth_ok & pl.col("em_competitive").is_null()).then(ss.em_reason(x0, x1, rt0, rv0, rT0, g_ref)),
     ]
     checked = ["growth", "cagr", "reference_growth", "reference_total_growth", "lq_change", "em_competitive"]
-    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect()
+    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect(engine=ENGINE)
     # reason texts only for the rows that need one
     ind = pl.concat([
         df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason")),
@@ -603,7 +607,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
         "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
     ]
-    ind_df, rl_df = pl.collect_all([ind.select(columns), rl.select(columns)])
+    ind_df, rl_df = pl.collect_all([ind.select(columns), rl.select(columns)], engine=ENGINE)
     return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "period", "start_year", "end_year"])], how="vertical_relaxed")
 
 
@@ -656,7 +660,7 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
         pl.col("value").alias("size"), "establishments", "lq", "lq_ci_low", "lq_ci_high", "growth", "cagr",
         "reference_growth", "relative_growth", "lq_cutoff", "size_cutoff", "class_nesta", "class_quadrant",
         "strong_cluster", "class_threshold", "ci_cluster", "null_reason",
-    ).collect()
+    ).collect(engine=ENGINE)
     return _sorted(out, KEY_ORDER)
 
 
@@ -685,7 +689,7 @@ def intensity_table(base: pl.DataFrame, specs: list[str]) -> pl.DataFrame:
             sh.intensity("numerator", "denominator").alias("value"),
             sh.intensity_reason("numerator", "denominator", "intensity").alias("null_reason"),
         )
-        parts.append(j.select(list(schema)).collect())
+        parts.append(j.select(list(schema)).collect(engine=ENGINE))
     if not parts:
         return pl.DataFrame(schema=schema)
     return _sorted(pl.concat(parts, how="vertical_relaxed"), ["intensity", "region", "industry", "year"])
