@@ -73,11 +73,12 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, keys: list[str], columns: list[str
     return report
 
 
-def agree(lqcalc_out: Path, pandas_out: Path | None, duckdb_out: Path | None, rtol: float = 1e-9) -> dict:
+def agree(lqcalc_out: Path, pandas_out: Path | None, duckdb_out: Path | None, rtol: float = 1e-9,
+          streaming: Path | None = None) -> dict:
     """Compare each contender against lqcalc; ``ok`` is true when every comparison passes."""
     lq, g = load_lqcalc(lqcalc_out)
     result: dict = {"rtol": rtol}
-    for name, out in (("pandas", pandas_out), ("duckdb", duckdb_out)):
+    for name, out in (("pandas", pandas_out), ("duckdb", duckdb_out), ("streaming", streaming)):
         if out is None:
             continue
         clq, cg = load_contender(out)

@@ -146,7 +146,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
               keep: bool = False) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
-    contenders = contenders or ["lqcalc", "pandas", "duckdb"]
+    contenders = contenders or ["lqcalc", "pandas", "duckdb", "streaming"]
     spec = SIZES[size]
     check = spec.rows <= 3_000_000 if check is None else check
     workdir.mkdir(parents=True, exist_ok=True)
@@ -173,6 +173,8 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
                    "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
         "duckdb": [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data), str(outs["duckdb"]),
                    "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
+        "streaming": [py, str(BENCH / "partitioned.py"), str(data), str(workdir / f"out-{size}-streaming"),
+                      "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
     }
     if csv:
         commands["lqcalc-csv"] = [py, "-m", "lqcalc", "run", str(data.with_suffix(".csv")), *LQCALC_ARGS,
@@ -183,7 +185,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         commands["duckdb-csv"] = [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-duckdb-csv"), "--reference-region", REFERENCE_REGION,
                                   "--total-industry", TOTAL_INDUSTRY]
-        contenders = contenders + [c + "-csv" for c in contenders]
+        contenders = contenders + [c + "-csv" for c in contenders if c != "streaming"]
     res["contenders"] = {}
     for name in contenders:
         if name not in commands:
@@ -200,14 +202,16 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
     if "lqcalc" in c and c["lqcalc"]["exit_code"] == 0:
         base = c["lqcalc"]
         res["ratios"] = {f"{k}_wall_over_lqcalc": round(v["wall_s"] / base["wall_s"], 2)
-                         for k, v in c.items() if k in ("pandas", "duckdb") and v["exit_code"] == 0}
+                         for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0}
         res["ratios"].update({f"{k}_memory_over_lqcalc": round(v["peak_mb"] / base["peak_mb"], 2)
-                              for k, v in c.items() if k in ("pandas", "duckdb") and v["exit_code"] == 0})
+                              for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0})
 
     if check and all(k in c and c[k]["exit_code"] == 0 for k in ("lqcalc", "pandas", "duckdb")):
         from agree import agree
 
-        res["agreement"] = agree(outs["lqcalc"], outs["pandas"], outs["duckdb"])
+        streaming = workdir / f"out-{size}-streaming"
+        res["agreement"] = agree(outs["lqcalc"], outs["pandas"], outs["duckdb"],
+                                 streaming=streaming if c.get("streaming", {}).get("exit_code") == 0 else None)
         print(f"agreement    {'ok' if res['agreement']['ok'] else 'FAILED'}", flush=True)
 
     if stages:
@@ -257,7 +261,7 @@ def markdown(res: dict) -> str:
     if "agreement" in res:
         a = res["agreement"]
         lines += ["", f"Agreement (LQ, growth, shift-share; rtol {a['rtol']}): {'OK' if a['ok'] else 'FAILED'}"]
-        for name in ("pandas", "duckdb"):
+        for name in ("pandas", "duckdb", "streaming"):
             if name in a:
                 lq = a[name]["lq"]["lq"]
                 g = a[name]["growth"]
@@ -290,7 +294,8 @@ def main() -> None:
     ap.add_argument("--check", dest="check", action="store_true", default=None, help="compare the numbers")
     ap.add_argument("--no-check", dest="check", action="store_false")
     ap.add_argument("--csv", action="store_true", help="also run every contender on the CSV version")
-    ap.add_argument("--only", action="append", choices=["lqcalc", "pandas", "duckdb"], help="run only these")
+    ap.add_argument("--only", action="append", choices=["lqcalc", "pandas", "duckdb", "streaming"],
+                    help="run only these (streaming: the bench/partitioned.py prototype)")
     ap.add_argument("--no-stages", action="store_true")
     ap.add_argument("--no-extras", action="store_true", help="skip --help and yearbook timings")
     ap.add_argument("--keep", action="store_true", help="keep the output directories")

@@ -37,6 +37,8 @@ class Totals:
 
 def _match_code(given: str, frame: pl.DataFrame, code_col: str, name_col: str, option: str) -> str:
     """Find ``given`` among the codes, or else among the names (``全国`` -> ``000000``)."""
+    if (frame[code_col] == given).any():  # one comparison pass, no hash of every code
+        return given
     codes = frame[code_col].unique().drop_nulls()
     if given in set(codes.to_list()):
         return given
@@ -60,7 +62,9 @@ def _non_additive_measures(tidy: pl.DataFrame) -> list[tuple[str, str]]:
     """(measure, unit) pairs whose unit may not be summed (percent, ratios)."""
     from lqcalc.units import is_additive
 
-    pairs = tidy.select("measure", "unit").unique().drop_nulls().sort("measure").rows()
+    # run-length encode first: measure and unit come in long runs, so the unique is on few rows
+    runs = tidy.select(pl.struct("measure", "unit").rle().struct.field("value")).unnest("value")
+    pairs = runs.unique().drop_nulls().sort("measure").rows()
     return [(m, u) for m, u in pairs if not is_additive(u)]
 
 
