@@ -284,16 +284,30 @@ def _log2(e: pl.Expr) -> pl.Expr:
     return pl.when(e > 0).then(e.log(2))
 
 
-def _closed_shares(x: str, base: str, keys: list[str]) -> list[pl.Expr]:
-    """Row-level closed shares within ``keys``: ``_p`` of ``x`` over rows with ``x``; ``_a`` and
-    ``_b`` of ``x`` and ``base`` over rows where both are present (window sums, vectorized)."""
+def _with_closed_shares(lf: pl.LazyFrame, x: str, base: str, keys: list[str],
+                        extra: dict[str, list[str]] | None = None) -> pl.LazyFrame:
+    """Add row-level closed shares within ``keys``: ``_p`` of ``x`` over the rows with ``x``;
+    ``_a`` and ``_b`` of ``x`` and ``base`` over the rows where both are present.
+
+    ``extra`` maps a column name to further keys: ``{"_P": [*keys, "_group"]}`` adds the share
+    of the row's finer group in the ``keys`` group. Group sums come from a group-by joined
+    back (order kept), which the in-memory engine runs much faster than window sums.
+    """
     both = pl.col(x).is_not_null() & pl.col(base).is_not_null()
-    xm, bm = pl.when(both).then(pl.col(x)), pl.when(both).then(pl.col(base))
-    return [
-        safe_div(pl.col(x), pl.col(x).sum().over(keys)).alias("_p"),
-        safe_div(xm, xm.sum().over(keys)).alias("_a"),
-        safe_div(bm, bm.sum().over(keys)).alias("_b"),
-    ]
+    lf = lf.with_columns(pl.when(both).then(pl.col(x)).alias("_xm"), pl.when(both).then(pl.col(base)).alias("_bm"))
+    sums = lf.group_by(keys).agg(pl.col(x).sum().alias("_sx"), pl.col("_xm").sum().alias("_sxm"),
+                                 pl.col("_bm").sum().alias("_sbm"))
+    lf = lf.join(sums, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    for name, fine in (extra or {}).items():
+        fs = lf.group_by(fine).agg(pl.col(x).sum().alias("_sfine"))
+        lf = lf.join(fs, on=fine, how="left", nulls_equal=True, maintain_order="left").with_columns(
+            pl.when(pl.col(x).is_not_null()).then(safe_div(pl.col("_sfine"), pl.col("_sx"))).alias(name)
+        ).drop("_sfine")
+    return lf.with_columns(
+        safe_div(pl.col(x), pl.col("_sx")).alias("_p"),
+        safe_div(pl.col("_xm"), pl.col("_sxm")).alias("_a"),
+        safe_div(pl.col("_bm"), pl.col("_sbm")).alias("_b"),
+    ).drop("_xm", "_bm", "_sx", "_sxm", "_sbm")
 
 
 def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
@@ -309,11 +323,10 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
                        schema={"industry": pl.String, "_group": pl.String})
     keys = ["region", "year", "measure"]
     lf = rows.lazy().select(*keys, "region_name", "unit", "industry", "value", "reference_value")
-    lf = lf.join(gdf.lazy(), on="industry", how="left", maintain_order="left").with_columns(*_closed_shares("value", "reference_value", keys))
+    lf = lf.join(gdf.lazy(), on="industry", how="left", maintain_order="left")
+    lf = _with_closed_shares(lf, "value", "reference_value", keys, {"_P": [*keys, "_group"]})
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lf = lf.with_columns(
-        safe_div(pl.col("value").sum().over([*keys, "_group"]), pl.col("value").sum().over(keys)).alias("_P"),
-    ).with_columns(
         (p * p).alias("_p2"),
         (p * _log2(p)).alias("_plogp"),
         (p * _log2(pl.col("_P"))).alias("_uv"),
@@ -394,7 +407,7 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
     x = pl.col("value")
-    lf = lf.with_columns(*_closed_shares("value", "region_total", keys))
+    lf = _with_closed_shares(lf, "value", "region_total", keys)
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lq_key = pl.when(b > 0).then(a / b).otherwise(pl.lit(float("inf")))
     ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
