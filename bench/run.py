@@ -46,9 +46,24 @@ LQCALC_ARGS = ["--region-col", "region", "--industry-col", "industry", "--year-c
 YEARBOOK = REPO / "tests" / "fixtures" / "io" / "renjiyi_urban_unit_employment_gbk.csv"
 
 
+def rss_mb(pid: int) -> float:
+    """Current resident memory of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def timed(argv: list[str], cwd: Path | None = None, timeout: float | None = None,
-          env: dict | None = None) -> dict:
-    """Run ``argv``; return wall seconds, peak RSS (MB) of that process, exit code, output."""
+          env: dict | None = None, rss_limit_mb: float | None = None) -> dict:
+    """Run ``argv``; return wall seconds, peak RSS (MB) of that process, exit code, output.
+
+    With ``rss_limit_mb`` the process is killed as soon as its resident memory passes the
+    limit (``killed_over_mb`` in the result): a shared machine must not run out of memory.
+    """
     t = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
     # read the pipes while waiting so that a chatty child cannot block
@@ -61,15 +76,19 @@ def timed(argv: list[str], cwd: Path | None = None, timeout: float | None = None
     for r in readers:
         r.start()
     deadline = None if timeout is None else t + timeout
+    killed: dict = {}
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        if deadline and time.perf_counter() > deadline:
+        over = rss_limit_mb is not None and rss_mb(proc.pid) > rss_limit_mb
+        if over or (deadline and time.perf_counter() > deadline):
+            killed = {"killed_over_mb": rss_limit_mb} if over else {"killed_after_s": timeout}
+            killed["killed_at_s"] = round(time.perf_counter() - t, 1)
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        time.sleep(0.01)
+        time.sleep(0.05)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     for r in readers:
@@ -81,6 +100,7 @@ def timed(argv: list[str], cwd: Path | None = None, timeout: float | None = None
         "exit_code": proc.returncode,
         "stdout": b"".join(out_chunks).decode("utf-8", "replace"),
         "stderr": b"".join(err_chunks).decode("utf-8", "replace")[-4000:],
+        **killed,
     }
 
 
