@@ -280,10 +280,6 @@ def industry_groups(codes: list[str], digits: int) -> dict[str, str | None]:
     return out
 
 
-def _log2(e: pl.Expr) -> pl.Expr:
-    return pl.when(e > 0).then(e.log(2))
-
-
 def _with_closed_shares(lf: pl.LazyFrame, x: str, base: str, keys: list[str],
                         extra: dict[str, list[str]] | None = None) -> pl.LazyFrame:
     """Add row-level closed shares within ``keys``: ``_p`` of ``x`` over the rows with ``x``;
@@ -327,11 +323,11 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     lf = _with_closed_shares(lf, "value", "reference_value", keys, {"_P": [*keys, "_group"]})
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lf = lf.with_columns(
-        (p * p).alias("_p2"),
-        (p * _log2(p)).alias("_plogp"),
-        (p * _log2(pl.col("_P"))).alias("_uv"),
-        (p * _log2(safe_div(p, pl.col("_P")))).alias("_rv"),
-        (a - b).abs().alias("_dab"),
+        conc.hhi_term(p).alias("_p2"),
+        sp.entropy_term(p).alias("_plogp"),
+        sp.unrelated_variety_term(p, "_P").alias("_uv"),
+        sp.related_variety_term(p, "_P").alias("_rv"),
+        conc.dissimilarity_term(a, b).alias("_dab"),
         (pl.col("value").is_not_null() & pl.col("_group").is_null()).alias("_nogroup"),
         (pl.col("value").is_not_null() & pl.col("reference_value").is_not_null()).alias("_both"),
     )
@@ -360,7 +356,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
         pl.when(var_ok).then(pl.col("related_variety") + 0.0).alias("related_variety"),
         pl.when(var_ok).then(pl.col("unrelated_variety") + 0.0).alias("unrelated_variety"),
     ).with_columns(
-        pl.when(has & (n >= 2)).then(safe_div(pl.col("hhi") - 1.0 / n, 1.0 - 1.0 / n)).alias("hhi_norm"),
+        pl.when(has).then(conc.hhi_normalize("hhi", n)).alias("hhi_norm"),
         safe_div(pl.lit(1.0), pl.col("hhi")).alias("equivalent_number"),
         (0.5 * pl.col("krugman_spec")).alias("hoover_spec"),
     )
@@ -409,7 +405,7 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     x = pl.col("value")
     lf = _with_closed_shares(lf, "value", "region_total", keys)
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
-    lq_key = pl.when(b > 0).then(a / b).otherwise(pl.lit(float("inf")))
+    lq_key = conc.lq_order_key(a, b)
     ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
     lf = lf.with_columns(
         lq_key.alias("_lqk"),
@@ -419,11 +415,11 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     ).with_columns(
         a.cum_sum().over(keys, order_by="_lqk").alias("_A"),
     ).with_columns(
-        (p * p).alias("_p2"),
-        (a - b).abs().alias("_dab"),
-        (b * (2.0 * pl.col("_A") - a)).alias("_gini"),
-        ((a - b) ** 2).alias("_g"),
-        (b * b).alias("_b2"),
+        conc.hhi_term(p).alias("_p2"),
+        conc.dissimilarity_term(a, b).alias("_dab"),
+        conc.gini_term(a, b, "_A").alias("_gini"),
+        (conc.dissimilarity_term(a, b) ** 2).alias("_g"),
+        conc.hhi_term(b).alias("_b2"),
         pl.when(pl.col("_top4")).then(x).alias("_x4"),
     )
     out = lf.group_by(keys).agg(
@@ -447,7 +443,6 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     pair_ok = has & (pl.col("_n_pairs") > 0)
     is_estab = is_estab_col(estab)
     h_plant = pl.coalesce(pl.col("_ph"), safe_div(pl.col("_x2n"), pl.col("_xe") * pl.col("_xe")))
-    sb2 = 1.0 - pl.col("_B2")
     out = out.with_columns(
         pl.when(has).then(pl.col("hhi")).alias("hhi"),
         pl.when(pair_ok).then(pl.col("krugman_conc")).alias("krugman_conc"),
@@ -455,9 +450,9 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         pl.when(has).then(safe_div(pl.col("_top"), tot)).alias("cr4"),
         pl.when(~is_estab & pair_ok).then(h_plant).alias("plant_hhi"),
     ).with_columns(
-        pl.when(has & (n >= 2)).then(safe_div(pl.col("hhi") - 1.0 / n, 1.0 - 1.0 / n)).alias("hhi_norm"),
+        pl.when(has).then(conc.hhi_normalize("hhi", n)).alias("hhi_norm"),
         (0.5 * pl.col("krugman_conc")).alias("hoover_loc"),
-        safe_div(pl.col("_G") - sb2 * pl.col("plant_hhi"), sb2 * (1.0 - pl.col("plant_hhi"))).alias("eg_gamma"),
+        conc.eg_gamma_from("_G", "_B2", "plant_hhi").alias("eg_gamma"),
     )
     reasons = [
         pl.when(~has).then(pl.lit("hhi, hoover_loc, krugman_conc, gini_loc, cr4: ")

@@ -40,6 +40,77 @@ def shares(x: ExprLike) -> pl.Expr:
     return safe_div(e, e.sum())
 
 
+# Row terms and finishing formulas: the aggregations below are sums of these terms, and the
+# output tables (lqcalc.indicators) sum the same terms with a plain group-by for speed.
+def hhi_term(p: ExprLike) -> pl.Expr:
+    r"""Row term :math:`p^2` of the HHI (sum it over the group).
+
+    >>> import polars as pl
+    >>> pl.select(hhi_term(0.5)).item()
+    0.25
+    """
+    e = as_expr(p)
+    return e * e
+
+
+def dissimilarity_term(a: ExprLike, b: ExprLike) -> pl.Expr:
+    r"""Row term :math:`|a - b|` of the Krugman and Hoover indices.
+
+    >>> import polars as pl
+    >>> pl.select(dissimilarity_term(0.2, 0.5)).item()
+    0.3
+    """
+    return (as_expr(a) - as_expr(b)).abs()
+
+
+def gini_term(a: ExprLike, b: ExprLike, cum_a: ExprLike) -> pl.Expr:
+    r"""Row term :math:`b_k (A_k + A_{k-1}) = b_k (2 A_k - a_k)` of the locational Gini, with
+    :math:`A_k` the cumulated :math:`a` in LQ order; :math:`G = 1 - \sum` of the terms.
+
+    >>> import polars as pl
+    >>> pl.select(gini_term(0.5, 0.25, 1.0)).item()
+    0.375
+    """
+    a_ = as_expr(a)
+    return as_expr(b) * (2.0 * as_expr(cum_a) - a_)
+
+
+def lq_order_key(a: ExprLike, b: ExprLike) -> pl.Expr:
+    """Sort key of the Lorenz curve: the LQ ``a / b``, ``inf`` where ``b`` is 0.
+
+    >>> import polars as pl
+    >>> pl.select(lq_order_key(0.2, 0.0)).item()
+    inf
+    """
+    a_, b_ = as_expr(a), as_expr(b)
+    return pl.when(b_ > 0).then(a_ / b_).otherwise(pl.lit(float("inf")))
+
+
+def hhi_normalize(h: ExprLike, n: ExprLike) -> pl.Expr:
+    r"""Normalized HHI from :math:`H` and the number of units, :math:`(H - 1/n)/(1 - 1/n)`;
+    null when :math:`n < 2`.
+
+    >>> import polars as pl
+    >>> round(pl.select(hhi_normalize(0.34, 4)).item(), 10)
+    0.12
+    """
+    n_ = as_expr(n).cast(pl.Float64)
+    return pl.when(n_ >= 2).then(_agg_div(as_expr(h) - 1.0 / n_, 1.0 - 1.0 / n_))
+
+
+def eg_gamma_from(g_raw: ExprLike, sum_b2: ExprLike, plant_hhi: ExprLike) -> pl.Expr:
+    r"""Ellison-Glaeser :math:`\gamma` from :math:`G = \sum (a_r - b_r)^2`, :math:`\sum b_r^2`
+    and the plant HHI :math:`H`; null when a denominator is 0.
+
+    >>> import polars as pl
+    >>> round(pl.select(eg_gamma_from(0.32, 0.5, 0.1)).item(), 6)
+    0.6
+    """
+    sb = 1.0 - as_expr(sum_b2)
+    h = as_expr(plant_hhi).cast(pl.Float64)
+    return _agg_div(as_expr(g_raw) - sb * h, sb * (1.0 - h))
+
+
 def hhi(x: ExprLike) -> pl.Expr:
     r"""Herfindahl-Hirschman index of the shares of ``x`` in the group.
 
@@ -53,7 +124,7 @@ def hhi(x: ExprLike) -> pl.Expr:
     0.34
     """
     p = shares(x)
-    return pl.when(p.count() > 0).then((p * p).sum()).otherwise(None)
+    return pl.when(p.count() > 0).then(hhi_term(p).sum()).otherwise(None)
 
 
 def n_units(x: ExprLike) -> pl.Expr:
@@ -78,8 +149,7 @@ def hhi_norm(x: ExprLike) -> pl.Expr:
     >>> round(pl.DataFrame({"x": [20, 50, 20, 10]}).select(hhi_norm("x")).item(), 10)
     0.12
     """
-    n = n_units(x).cast(pl.Float64)
-    return pl.when(n >= 2).then(_agg_div(hhi(x) - 1.0 / n, 1.0 - 1.0 / n)).otherwise(None)
+    return hhi_normalize(hhi(x), n_units(x))
 
 
 def equivalent_number(x: ExprLike) -> pl.Expr:
@@ -112,7 +182,7 @@ def krugman_index(x: ExprLike, base: ExprLike) -> pl.Expr:
     2.0
     """
     a, b = _pair(x, base)
-    return pl.when(a.count() > 0).then((a - b).abs().sum()).otherwise(None)
+    return pl.when(a.count() > 0).then(dissimilarity_term(a, b).sum()).otherwise(None)
 
 
 def hoover_index(x: ExprLike, base: ExprLike) -> pl.Expr:
@@ -149,10 +219,9 @@ def gini_loc(x: ExprLike, base: ExprLike) -> pl.Expr:
     0.0
     """
     a, b = _pair(x, base)
-    key = pl.when(b > 0).then(a / b).otherwise(pl.lit(float("inf")))
+    key = lq_order_key(a, b)
     a_s, b_s = a.sort_by(key, nulls_last=True), b.sort_by(key, nulls_last=True)
-    cum = a_s.cum_sum()
-    value = 1.0 - (b_s * (2.0 * cum - a_s)).sum()
+    value = 1.0 - gini_term(a_s, b_s, a_s.cum_sum()).sum()
     return pl.when(a.count() > 0).then(value).otherwise(None)
 
 
@@ -205,7 +274,4 @@ def eg_gamma(x: ExprLike, base: ExprLike, plant_hhi: ExprLike) -> pl.Expr:
     0.6
     """
     a, b = _pair(x, base)
-    g = ((a - b) ** 2).sum()
-    sb2 = 1.0 - (b * b).sum()
-    h = as_expr(plant_hhi).cast(pl.Float64)
-    return _agg_div(g - sb2 * h, sb2 * (1.0 - h))
+    return eg_gamma_from((dissimilarity_term(a, b) ** 2).sum(), hhi_term(b).sum(), plant_hhi)

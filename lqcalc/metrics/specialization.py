@@ -16,7 +16,8 @@ from lqcalc.metrics._safe import ExprLike, as_expr, safe_div
 from lqcalc.metrics.concentration import hhi, hhi_norm, hoover_index, krugman_index, n_units, shares
 
 __all__ = ["hhi", "hhi_norm", "krugman_spec", "hoover_spec", "entropy", "unrelated_variety",
-           "related_variety", "group_share", "n_units"]
+           "related_variety", "group_share", "n_units", "entropy_term", "unrelated_variety_term",
+           "related_variety_term"]
 
 
 def krugman_spec(x: ExprLike, reference: ExprLike) -> pl.Expr:
@@ -54,6 +55,38 @@ def _plogp(p: pl.Expr, q: pl.Expr) -> pl.Expr:
     return pl.when(p > 0).then(p * (q.log(2)))
 
 
+def entropy_term(p: ExprLike) -> pl.Expr:
+    r"""Row term :math:`p \log_2 p` of the entropy (0 where p = 0); entropy = minus the sum.
+
+    >>> import polars as pl
+    >>> pl.select(entropy_term(0.5)).item()
+    -0.5
+    """
+    e = as_expr(p)
+    return _plogp(e, e)
+
+
+def unrelated_variety_term(p: ExprLike, group_share_: ExprLike) -> pl.Expr:
+    r"""Row term :math:`p_i \log_2 P_{g(i)}` of unrelated variety (UV = minus the sum).
+
+    >>> import polars as pl
+    >>> pl.select(unrelated_variety_term(0.25, 0.5)).item()
+    -0.25
+    """
+    return _plogp(as_expr(p), as_expr(group_share_))
+
+
+def related_variety_term(p: ExprLike, group_share_: ExprLike) -> pl.Expr:
+    r"""Row term :math:`p_i \log_2 (p_i / P_{g(i)})` of related variety (RV = minus the sum).
+
+    >>> import polars as pl
+    >>> pl.select(related_variety_term(0.25, 0.5)).item()
+    -0.25
+    """
+    e = as_expr(p)
+    return _plogp(e, safe_div(e, as_expr(group_share_)))
+
+
 def entropy(x: ExprLike) -> pl.Expr:
     r"""Shannon entropy of the region's industry shares, in bits.
 
@@ -66,7 +99,7 @@ def entropy(x: ExprLike) -> pl.Expr:
     2.0
     """
     p = shares(x)
-    return pl.when(p.count() > 0).then(-_plogp(p, p).sum() + 0.0).otherwise(None)
+    return pl.when(p.count() > 0).then(-entropy_term(p).sum() + 0.0).otherwise(None)
 
 
 def group_share(x: ExprLike, group: ExprLike | list[str], within: list[str] | None = None) -> pl.Expr:
@@ -104,7 +137,7 @@ def unrelated_variety(x: ExprLike, group_share_: ExprLike) -> pl.Expr:
     1.0
     """
     p = shares(x)
-    return pl.when(p.count() > 0).then(-_plogp(p, as_expr(group_share_)).sum() + 0.0).otherwise(None)
+    return pl.when(p.count() > 0).then(-unrelated_variety_term(p, group_share_).sum() + 0.0).otherwise(None)
 
 
 def related_variety(x: ExprLike, group_share_: ExprLike) -> pl.Expr:
@@ -120,5 +153,4 @@ def related_variety(x: ExprLike, group_share_: ExprLike) -> pl.Expr:
     0.5
     """
     p = shares(x)
-    q = safe_div(p, as_expr(group_share_))
-    return pl.when(p.count() > 0).then(-_plogp(p, q).sum() + 0.0).otherwise(None)
+    return pl.when(p.count() > 0).then(-related_variety_term(p, group_share_).sum() + 0.0).otherwise(None)
