@@ -43,6 +43,9 @@ VALUE_MISSING = "value is missing"
 #: Query engine of every collect: the in-memory engine sums each group in row order, so
 #: repeated runs give bit-identical floating-point results (the streaming engine may not).
 ENGINE = "in-memory"
+#: Engine of the steps without sums (row-wise expressions, order-keeping joins): any engine
+#: gives the same bits there, so the default (parallel, streaming where it can) is used.
+ROW_ENGINE = "auto"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -248,11 +251,11 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
     ]
     # reasons are texts: build them only for the rows that need one
-    df = lf.with_columns(complete.alias("_complete")).collect(engine=ENGINE)
+    df = lf.with_columns(complete.alias("_complete")).collect(engine=ROW_ENGINE)
     good = df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason"))
     bad = df.lazy().filter(~pl.col("_complete")).with_columns(
         pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"))
-    return pl.concat([good.select(columns), bad.select(columns)]).collect(engine=ENGINE)
+    return pl.concat([good.select(columns), bad.select(columns)]).collect(engine=ROW_ENGINE)
 
 
 # --------------------------------------------------------------------------- regions
@@ -561,7 +564,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         pl.when(growth_ok & pl.col("em_competitive").is_null()).then(ss.em_reason(x0, x1, rt0, rv0, rT0, g_ref)),
     ]
     checked = ["growth", "cagr", "reference_growth", "reference_total_growth", "lq_change", "em_competitive"]
-    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect(engine=ENGINE)
+    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect(engine=ROW_ENGINE)
     # reason texts only for the rows that need one
     ind = pl.concat([
         df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason")),
@@ -615,7 +618,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
         "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
     ]
-    ind_df, rl_df = pl.collect_all([ind.select(columns), rl.select(columns)], engine=ENGINE)
+    ind_df, rl_df = ind.select(columns).collect(engine=ROW_ENGINE), rl.select(columns).collect(engine=ENGINE)
     return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "period", "start_year", "end_year"])], how="vertical_relaxed")
 
 
