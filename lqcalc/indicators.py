@@ -168,7 +168,11 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
 
     Columns: the base columns and ``lq``, ``slq``, ``lq_ci_low``, ``lq_ci_high``,
     ``lq_excl_own``, ``share_of_region``, ``share_of_reference``, ``lq_parent``,
-    ``parent_region``, ``region_level``, ``null_reason``.
+    ``parent_region``, ``region_level``, ``is_leaf``, ``null_reason``.
+
+    Rows keep the order of ``base``, those with every indicator first, then those with a
+    null indicator (whose reason texts are built only for them); the order is the same on
+    every run.
     """
     rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry"))
     parents, has_hierarchy = region_parents(base, hierarchy)
