@@ -104,11 +104,16 @@ def _short(name: object, n: int = 24) -> str:
 
 
 def _save(fig, base: Path) -> list[Path]:
+    """Save ``fig`` as PNG and SVG, cropped to its content (the crop is computed once)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    bbox = fig.get_tightbbox(canvas.get_renderer()).padded(0.15)
     paths = []
     for fmt in FORMATS:
         p = base.with_suffix("." + fmt)
         extra = {"pil_kwargs": {"compress_level": 4}} if fmt == "png" else {}
-        fig.savefig(p, format=fmt, bbox_inches="tight", pad_inches=0.15, **extra)
+        fig.savefig(p, format=fmt, bbox_inches=bbox, **extra)
         paths.append(p)
     return paths
 

@@ -45,6 +45,9 @@ CLUSTER_NUMBERS = ("value", "size", "establishments", "lq", "lq_ci_low", "growth
 NOT_A_CLUSTER = ("neither", "below", "none", "emerging", "transforming", "")
 
 MARKDOWN_ROWS = 50
+#: Rows of a summary table written to its XLSX sheet (Excel's limit is 1,048,576; the CSV
+#: file always has every row).
+XLSX_ROWS = 100_000
 
 
 def _has(df: pl.DataFrame | None, *cols: str) -> bool:
@@ -380,9 +383,14 @@ def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str =
             md += [f"## {title}", "", f"`{name}.csv`, {df.height:,} {'行' if lang == 'zh' else 'rows'}", ""]
             md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
             ws_name = _sheet_name(title, used)
+            if shown.height > XLSX_ROWS:
+                note = (f"XLSX 工作表只含前 {XLSX_ROWS:,} 行，CSV 文件含全部行。" if lang == "zh"
+                        else f"The XLSX sheet holds the first {XLSX_ROWS:,} rows; the CSV file has them all.")
+                md += [note, ""]
             if shown.width:
-                shown.write_excel(wb, ws_name, autofit=True, float_precision=3, freeze_panes=(1, 0),
-                                  header_format={"bold": True, "text_wrap": True, "valign": "top"})
+                shown.head(XLSX_ROWS).write_excel(
+                    wb, ws_name, autofit=shown.height <= 5000, float_precision=3, freeze_panes=(1, 0),
+                    header_format={"bold": True, "text_wrap": True, "valign": "top"})
             else:
                 wb.add_worksheet(ws_name)
     (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
