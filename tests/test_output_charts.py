@@ -94,6 +94,10 @@ def test_charts_are_skipped_when_columns_are_missing(bres, tmp_path):
 
 
 def test_progress_goes_to_stderr_and_quiet_silences_it(bres, tmp_path, capsys):
-    write_charts(tmp_path / "a", {"indicators": bres["indicators"]}, "en", top_industries=1, quiet=True)
+    only_ind = {"indicators": bres["indicators"]}
+    write_charts(tmp_path / "a", only_ind, "en", top_industries=1, quiet=True)
     cap = capsys.readouterr()
     assert cap.out == "" and cap.err == ""
+    write_charts(tmp_path / "b", only_ind, "en", top_industries=1, quiet=False)
+    cap = capsys.readouterr()
+    assert cap.out == "" and "charts" in cap.err

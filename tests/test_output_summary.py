@@ -148,3 +148,18 @@ def test_validation_report_counts_are_added(bres, tmp_path):
     write_summary(tmp_path, bres, "en")
     text = (tmp_path / "summary" / "validation.csv").read_text(encoding="utf-8-sig")
     assert "rule exceeds_total: Part larger than its total,2" in text
+
+
+def test_xlsx_sheets_are_capped_but_csv_keeps_every_row(bres, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    import lqcalc.output.summary as summary
+
+    monkeypatch.setattr(summary, "XLSX_ROWS", 7)
+    write_summary(tmp_path, bres, "en")
+    wb = load_workbook(tmp_path / "summary" / "summary.xlsx", read_only=True)
+    rows = list(wb[table_title("top_clusters_by_industry", "en")].iter_rows(values_only=True))
+    assert len(rows) == 1 + 7
+    csv_rows = (tmp_path / "summary" / "top_clusters_by_industry.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(csv_rows) == 1 + summary_tables(bres)["top_clusters_by_industry"].height
+    assert "The XLSX sheet holds the first 7 rows" in (tmp_path / "summary" / "summary.md").read_text(encoding="utf-8")
