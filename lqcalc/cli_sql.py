@@ -95,7 +95,7 @@ def sql_command(out_dir, query, query_file, example, list_examples, fmt, max_row
     The database holds every output table (tidy, indicators, regions, industries, growth,
     clusters, ...) and the lqcalc macros: lq(x_ri, x_r, x_ref_i, x_ref), slq, share, cagr,
     required_cagr, growth, the shift-share components, hhi, entropy, krugman, hoover and
-    the table macros lq_table, region_indices, industry_indices, shift_share.
+    the table macros lq_table, region_indices, industry_indices, variety, shift_share.
     """
     if list_examples:
         from lqcalc.output.duckdb_db import example_queries

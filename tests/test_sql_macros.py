@@ -334,3 +334,39 @@ def _shared_con():
         _CON = connect()
         load_macros(_CON)
     return _CON
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_variety_table_macro_agrees_with_polars_terms(con, seed):
+    rng = random.Random(seed)
+    codes = [f"{d:02d}{k:02d}" for d in (1, 5, 10, 62) for k in range(1, 1 + rng.randint(1, 4))]
+    rows = [{"region": f"R{r}", "industry": c, "year": 2020, "measure": "jobs",
+             "value": None if rng.random() < 0.05 else float(rng.choice([0, rng.randint(1, 900)]))}
+            for r in range(6) for c in codes]
+    t = pl.DataFrame(rows, schema={"region": pl.String, "industry": pl.String, "year": pl.Int32,
+                                   "measure": pl.String, "value": pl.Float64})
+    keys = ["region", "year", "measure"]
+    p_side = (
+        t.with_columns(pl.col("industry").str.slice(0, 2).alias("g"))
+        .with_columns(msp.shares("value").over(keys).alias("p"),
+                      msp.group_share("value", "g", keys).alias("P"))
+        .group_by(keys).agg((-msp.unrelated_variety_term("p", "P").sum()).alias("p_uv"),
+                            (-msp.related_variety_term("p", "P").sum()).alias("p_rv"),
+                            msp.entropy("value").alias("p_entropy"))
+    )
+    con.register("t", t)
+    s_side = con.sql("select * from variety('t')").pl().with_columns(pl.col("year").cast(pl.Int32))
+    con.unregister("t")
+    j = p_side.join(s_side, on=keys)
+    assert j.height == p_side.height == 6
+    assert_columns_agree(j, [("p_uv", "unrelated_variety"), ("p_rv", "related_variety")])
+    # unrelated + related variety = entropy (Frenken et al. 2007)
+    assert ((j["unrelated_variety"] + j["related_variety"] - j["p_entropy"]).abs() < 1e-9).all()
+
+
+def test_variety_is_null_when_a_code_has_no_group(con):
+    t = pl.DataFrame({"region": ["a", "a"], "industry": ["0111", "A"], "year": [1, 1], "measure": ["m", "m"],
+                      "value": [1.0, 2.0]})
+    con.register("t", t)
+    assert con.sql("select unrelated_variety, related_variety from variety('t')").fetchall() == [(None, None)]
+    con.unregister("t")
