@@ -102,6 +102,10 @@ def test_required_cagr_and_interval_examples(con):
     assert round(one(con, "select lq_ci_high(100, 1000, 1000, 100000)"), 4) == 11.9408
     assert one(con, "select lq_excl_own(20, 100, 40, 300)") == 2.0
     assert one(con, "select em_homothetic(200, 50, 1000)") == 10.0
+    # Ellison-Glaeser: shares (.9, .1) against (.5, .5), plant HHI 0.1 -> 0.6
+    assert round(one(con, "select eg_gamma(sum((s - x) * (s - x)), sum(x * x), 0.1) "
+                          "from (values (0.9, 0.5), (0.1, 0.5)) v(s, x)"), 6) == 0.6
+    assert one(con, "select eg_gamma(0.3, 0.5, 1.0)") is None
 
 
 # ------------------------------------------------------------------ zero bases give NULL
@@ -189,6 +193,7 @@ def test_scalar_macros_agree_with_polars_metrics(con, seed):
         mss.homothetic("reg_tot", "ref_val", "ref_tot").alias("p_hom"),
         mss.em_competitive("x0", "x1", "reg_tot", "ref_val", "ref_tot", "g_ref_i").alias("p_emc"),
         mss.em_allocation("x0", "x1", "reg_tot", "ref_val", "ref_tot", "g_ref_i").alias("p_ema"),
+        mc.eg_gamma_from("g_ref_i", "g_ref", pl.col("x0") / 1000).alias("p_eg"),
     )
     con.register("cells", polars_side)
     both = con.sql("""
@@ -210,12 +215,13 @@ def test_scalar_macros_agree_with_polars_metrics(con, seed):
             ss_regional_shift(x0, x1, g_ref_i) as s_rs,
             em_homothetic(reg_tot, ref_val, ref_tot) as s_hom,
             em_competitive(reg_tot, ref_val, ref_tot, growth(x0, x1), g_ref_i) as s_emc,
-            em_allocation(x0, reg_tot, ref_val, ref_tot, growth(x0, x1), g_ref_i) as s_ema
+            em_allocation(x0, reg_tot, ref_val, ref_tot, growth(x0, x1), g_ref_i) as s_ema,
+            eg_gamma(g_ref_i, g_ref, x0 / 1000) as s_eg
         from cells
     """).pl()
     con.unregister("cells")
     names = ["lq", "slq", "excl", "var", "ci_low", "ci_high", "share_r", "share_ref", "change", "growth", "cagr", "req",
-             "ns", "im", "rs", "hom", "emc", "ema"]
+             "ns", "im", "rs", "hom", "emc", "ema", "eg"]
     assert both["p_lq"].null_count() < both.height  # the sample has real values
     assert_columns_agree(both, [(f"p_{n}", f"s_{n}") for n in names])
 
