@@ -138,6 +138,8 @@ VALUES: dict[str, tuple[str, str]] = {
     "transforming": ("transforming (LQ < 1, slower growth)", "转型（LQ<1，增长较慢）"),
     "below": ("below the thresholds", "低于阈值"),
     "total": ("whole period", "整个时期"),
+    "true": ("yes", "是"),
+    "false": ("no", "否"),
     "rows read": ("rows read", "读入行数"),
     "rows used": ("rows used", "使用行数"),
     "rows rejected": ("rows rejected", "剔除行数"),

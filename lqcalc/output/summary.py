@@ -30,7 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lqcalc.output.labels import relabel, table_title
+from lqcalc.output.labels import label, relabel, table_title
 
 SUMMARY_DIR = "summary"
 
@@ -376,6 +376,8 @@ def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str =
             yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
             df = df.with_columns(pl.when(pl.col(c)).then(pl.lit(yes)).when(~pl.col(c)).then(pl.lit(no)).alias(c)
                                  for c, t in df.schema.items() if t == pl.Boolean)
+            if "rule" in df.columns and name == "cluster_class_counts":
+                df = df.with_columns(pl.col("rule").map_elements(lambda v: label(v, lang), return_dtype=pl.String))
             value_cols = tuple(c for c, t in df.schema.items() if t == pl.String and c not in VALUE_COLUMNS_SKIP)
             shown = relabel(df, lang, values=value_cols)
             shown.write_csv(sdir / f"{name}.csv", include_bom=True)
