@@ -94,3 +94,14 @@ def _split(line: str) -> list[str]:
     import shlex
 
     return shlex.split(line)
+
+
+def test_outputs_page_and_sql_readme_list_every_macro_and_view():
+    from lqcalc.output.duckdb_db import sql_objects
+
+    outputs = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    readme = (DOCS.parent / "sql" / "README.md").read_text(encoding="utf-8")
+    for folder in ("macros", "aggregates", "table_macros", "views"):
+        for obj in sql_objects(folder):
+            assert f"`{obj.name}" in outputs, f"docs/outputs.md does not mention {obj.name}"
+            assert f"`{obj.name}" in readme, f"sql/README.md does not mention {obj.name}"
