@@ -196,13 +196,18 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     if structural:
         return Checked(frame=None, structural=structural)
     df = schema.conform(tidy).with_row_index("_row")
-    # blank text and missing markers (—, ..., NA) count as empty keys
-    df = df.with_columns([
-        pl.when((pl.col(c).str.strip_chars(" \t\u3000").str.len_chars() == 0)
-                | pl.col(c).str.strip_chars(" \t\u3000").is_in(KEY_MARKERS))
-        .then(None).otherwise(pl.col(c)).alias(c)
-        for c in _KEY_TEXT
-    ])
+    # blank text and missing markers (—, ..., NA) count as empty keys (found among the
+    # distinct labels, so that a clean 10M-row table costs nothing here)
+    blank = {}
+    for c in _KEY_TEXT:
+        labels = df[c].drop_nulls().unique()
+        bad = labels.filter((labels.str.strip_chars(" \t\u3000").str.len_chars() == 0)
+                            | labels.str.strip_chars(" \t\u3000").is_in(pl.Series(KEY_MARKERS).implode()))
+        if bad.len():
+            blank[c] = bad
+    if blank:
+        df = df.with_columns([pl.when(pl.col(c).is_in(b.implode())).then(None).otherwise(pl.col(c)).alias(c)
+                              for c, b in blank.items()])
     tol = float(tolerance)
     v = pl.col("value")
     flags: dict[str, pl.Expr] = {
@@ -220,19 +225,24 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     df = _duplicates(df.with_columns(primary.alias("_primary")))
     flags["duplicate_key"] = pl.col("_dup_count") > 1
     real = ~pl.col("_primary")
-    extra: list[pl.Expr] = []
+    # group values are computed on the few reference / total rows and joined back (faster
+    # than window functions over 10M rows)
+    def attach(frame: pl.DataFrame, marker: str, keys: list[str], aggs: list[pl.Expr]) -> pl.DataFrame:
+        small = frame.filter(pl.col(marker)).group_by(keys).agg(aggs)
+        return frame.join(small, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
     if reference_region:
         is_ref = _match(df, "region", "region_name", reference_region, "--reference-region").fill_null(False)
         df = df.with_columns((is_ref & real).alias("_is_ref"))
-        flags["reference_missing"] = real & ~pl.col("_is_ref").any().over(["year", "measure"])
-        extra.append(pl.when(pl.col("_is_ref")).then(v).max().over(["industry", "year", "measure"]).alias("_reference_value"))
+        df = attach(df, "_is_ref", ["year", "measure"], [pl.lit(True).alias("_has_ref")])
+        df = attach(df, "_is_ref", ["industry", "year", "measure"], [v.max().alias("_reference_value")])
+        flags["reference_missing"] = real & pl.col("_has_ref").is_null()
     if total_industry:
         is_tot = _match(df, "industry", "industry_name", total_industry, "--total-industry").fill_null(False)
         df = df.with_columns((is_tot & real).alias("_is_total"))
-        flags["total_missing"] = real & ~pl.col("_is_total").any().over(["region", "year", "measure"])
-        extra.append(pl.when(pl.col("_is_total")).then(v).max().over(["region", "year", "measure"]).alias("_total_value"))
-    if extra:
-        df = df.with_columns(extra)
+        df = attach(df, "_is_total", ["region", "year", "measure"], [pl.lit(True).alias("_has_total"),
+                                                                     v.max().alias("_total_value")])
+        flags["total_missing"] = real & pl.col("_has_total").is_null()
     if total_industry:
         flags["exceeds_total"] = (
             ~pl.col("_is_total") & (v > pl.col("_total_value") * (1 + tol)) & v.is_finite() & pl.col("_total_value").is_finite()
