@@ -213,6 +213,10 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         out = outs.get(name, workdir / f"out-{size}-{name}")
         r = best_of(repeat, commands[name], prepare=clean(out))
         r["reported"] = parse_json_tail(r.pop("stdout"))
+        manifest = out / "manifest.json"
+        if name.startswith("lqcalc") and manifest.exists():
+            # the write stage in detail: Parquet tables, DuckDB database, summaries, charts
+            r["write_timings"] = json.loads(manifest.read_text()).get("write_timings", {})
         if r["exit_code"] == 0:
             r.pop("stderr")
         res["contenders"][name] = r
@@ -276,6 +280,10 @@ def markdown(res: dict) -> str:
         rep = r.get("reported", {}).get("timings", {})
         lines.append(f"| {name} | {r['wall_s']:.2f} | {r['cpu_s']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} | "
                      + ", ".join(f"{k} {v:.2f}" for k, v in rep.items()) + " |")
+    for name, r in res.get("contenders", {}).items():
+        if r.get("write_timings"):
+            lines.append(f"\n{name} write stage: " + ", ".join(
+                f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in r["write_timings"].items()))
     if "ratios" in res:
         lines += ["", "Ratios: " + ", ".join(f"{k} = {v}" for k, v in res["ratios"].items())]
     if "agreement" in res:

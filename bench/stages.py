@@ -2,7 +2,8 @@
 
 Measures, with ``time.perf_counter`` and the process's peak resident memory:
 
-* ``read``: :func:`lqcalc.io.read_inputs` (file -> tidy table);
+* ``read``: :func:`lqcalc.io.read_inputs` (file -> tidy table), and ``read_csv`` the same
+  from the CSV version of the table when it exists next to the Parquet file;
 * ``validate``: :func:`lqcalc.validation.validate_tidy` (Great Expectations suite + polars
   checks), and separately the import of Great Expectations;
 * ``totals``: :func:`lqcalc.totals.attach_totals` (the denominators);
@@ -65,6 +66,15 @@ def measure(path: Path, validate: bool = True) -> dict:
     res: dict = {"input": str(path), "times": {}, "peak_mb_after": {}}
     T = res["times"]
 
+    csv = path.with_suffix(".csv")
+    if csv.exists():
+        # the read stage from CSV as well (text: every cell parsed and located)
+        t = time.perf_counter()
+        tidy_csv, _ = read_inputs([str(csv)], cfg.read)
+        T["read_csv"] = time.perf_counter() - t
+        res["csv_bytes"] = csv.stat().st_size
+        res["peak_mb_after"]["read_csv"] = peak_mb()
+        del tidy_csv
     t = time.perf_counter()
     tidy, _ = read_inputs(cfg.inputs, cfg.read)
     T["read"] = time.perf_counter() - t
