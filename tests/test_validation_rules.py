@@ -198,7 +198,7 @@ def test_warnings_missing_share_zero_total_reference_value_missing():
     assert all(p.severity == "warning" for p in rep.warning_problems)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(["X", "Y", "Z"]), st.sampled_from(["a", "b"]),
                           st.sampled_from([2019, 2020]),
                           st.one_of(st.none(), st.floats(-5, 50, allow_nan=False))), min_size=1, max_size=25))

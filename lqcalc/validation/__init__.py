@@ -158,7 +158,7 @@ def _list(df: pl.DataFrame, rule: str, checked: checks.Checked, limit: int, year
         f: dict[str, Any] = {"rule": rule, **{k: row[k] for k in ("region", "industry", "measure", "year", "unit")}}
         if rule == "key_null":
             col = next(c for c in ("region", "industry", "measure") if row[c] is None)
-            f.update(_base(row, col, None))
+            f.update(_base(row, col, row.get(f"_raw_{col}")))
         elif rule == "duplicate_key":
             f.update(_base(row, "region", row["value"]), count=row["_dup_count"])
         elif rule in ("negative_value", "non_finite"):

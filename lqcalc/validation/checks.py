@@ -206,6 +206,8 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
         if bad.len():
             blank[c] = bad
     if blank:
+        df = df.with_columns([pl.when(pl.col(c).is_in(b.implode())).then(pl.col(c)).alias(f"_raw_{c}")
+                              for c, b in blank.items()])
         df = df.with_columns([pl.when(pl.col(c).is_in(b.implode())).then(None).otherwise(pl.col(c)).alias(c)
                               for c, b in blank.items()])
     tol = float(tolerance)

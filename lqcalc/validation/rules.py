@@ -94,8 +94,8 @@ _RULE_LIST: list[Rule] = [
     _r(
         "key_null", "error",
         "Key is empty", "关键字段为空",
-        "{column!s} is empty: every row needs a region, an industry and a measure",
-        "{column!s} 为空：每一行都需要地区、行业和指标",
+        "{column!s} is empty or a missing marker: every row needs a region, an industry and a measure",
+        "{column!s} 为空或为缺失标记：每一行都需要地区、行业和指标",
         "fill the empty cell or delete the row (a note or a blank line read as data?)",
         "补全空白单元格或删除该行（是否把注释或空行当成了数据？）",
     ),
