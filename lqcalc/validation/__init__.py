@@ -160,7 +160,7 @@ def _list(df: pl.DataFrame, rule: str, checked: checks.Checked, limit: int, year
             col = next(c for c in ("region", "industry", "measure") if row[c] is None)
             f.update(_base(row, col, row.get(f"_raw_{col}")))
         elif rule == "duplicate_key":
-            f.update(_base(row, "region", row["value"]), count=row["_dup_count"])
+            f.update(_base(row, None, row["value"]), count=row["_dup_count"])
         elif rule in ("negative_value", "non_finite"):
             f.update(_base(row, "value", row["value"]))
         elif rule == "year_range":

@@ -30,6 +30,7 @@ _LABELS = {
         "summary": "{rows} rows checked: {errors} error(s) in {bad} row(s), {warnings} warning(s)",
         "settings": "reference region: {ref}; total industry: {tot}; tolerance: {tol}",
         "more": "... and {n} more (see the full report)",
+        "error": "error", "warning": "warning",
     },
     "zh": {
         "title": "lqcalc 数据校验报告", "valid": "通过", "invalid": "未通过",
@@ -43,6 +44,7 @@ _LABELS = {
         "summary": "共检查 {rows} 行：{bad} 行有 {errors} 个错误，{warnings} 个警告",
         "settings": "参照地区：{ref}；行业合计：{tot}；容差：{tol}",
         "more": "……另有 {n} 条（见完整报告）",
+        "error": "错误", "warning": "警告",
     },
 }
 
@@ -222,7 +224,7 @@ class ValidationReport:
                 unit = L["rows"] if sev == "error" and not rule.fatal else ""
                 if unit == "rows" and total == 1:
                     unit = "row"
-                out.append(f"{sev.upper()} [{rid}] {rule.title(lang)}: {total} {unit}".rstrip())
+                out.append(f"{L[sev].upper()} [{rid}] {rule.title(lang)}: {total} {unit}".rstrip())
                 for f in fs[:limit]:
                     p = self._problem(f, lang)
                     where = p.where()
@@ -259,7 +261,7 @@ class ValidationReport:
             if rule.fatal:
                 n = sum(1 for f in self.findings if f["rule"] == rid)
             cls = "ok" if n == 0 else ("bad" if rule.severity == "error" else "warn")
-            parts.append(f"<tr><td><code>{rid}</code> {e(rule.title(lang))}</td><td>{rule.severity}</td>"
+            parts.append(f"<tr><td><code>{rid}</code> {e(rule.title(lang))}</td><td>{L[rule.severity]}</td>"
                          f"<td class=\"num {cls}\">{n}</td></tr>")
         parts.append("</table>")
         for sev, items in (("error", self.findings), ("warning", self.warnings)):

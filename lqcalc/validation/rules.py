@@ -265,3 +265,16 @@ RULES: dict[str, Rule] = {r.id: r for r in _RULE_LIST}
 
 ERROR_RULES = [r.id for r in _RULE_LIST if r.severity == "error"]
 WARNING_RULES = [r.id for r in _RULE_LIST if r.severity == "warning"]
+
+
+def rules_markdown(lang: str = "en") -> str:
+    """The rule catalogue as a Markdown table (for the documentation).
+
+    >>> rules_markdown().splitlines()[2].startswith("| `column_missing` | error |")
+    True
+    """
+    head = ("| rule | severity | what | how to fix |" if lang != "zh" else "| 规则 | 级别 | 内容 | 处理建议 |")
+    lines = [head, "| --- | --- | --- | --- |"]
+    for r in _RULE_LIST:
+        lines.append(f"| `{r.id}` | {r.severity} | {r.title(lang)} | {r.hint(lang)} |")
+    return "\n".join(lines)
