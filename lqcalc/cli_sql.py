@@ -36,16 +36,45 @@ def open_output(out_dir: str | Path):
                      hint="run `lqcalc run ... --out DIR` (or `lqcalc demo`) first")
 
 
-def run_query(out_dir: str | Path, query: str):
+def parse_variables(items: tuple[str, ...] | list[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs as a dict; numbers become numbers.
+
+    >>> parse_variables(["region=440000", "min_value=500", "share=0.5"])
+    {'region': '440000', 'min_value': 500, 'share': 0.5}
+    """
+    out: dict[str, object] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UsageError(f"--var needs NAME=VALUE, not {item!r}", hint="e.g. --var region=440000")
+        if name == "region":  # codes stay text: 440000, 0010180
+            out[name] = value
+            continue
+        try:
+            out[name] = int(value)
+        except ValueError:
+            try:
+                out[name] = float(value)
+            except ValueError:
+                out[name] = value
+    return out
+
+
+def run_query(out_dir: str | Path, query: str, variables: dict[str, object] | None = None):
     """Run ``query`` (one or more statements; the last one's result is returned) as polars.
 
-    Raises :class:`lqcalc.errors.UsageError` for a wrong query (exit code 2).
+    ``variables`` are set first (``SET VARIABLE name = value``), for queries that read
+    ``getvariable('name')`` like the shipped examples. Raises
+    :class:`lqcalc.errors.UsageError` for a wrong query (exit code 2).
     """
     import duckdb
     import polars as pl
 
     con = open_output(out_dir)
     try:
+        for name, value in (variables or {}).items():
+            con.execute(f"set variable {name} = ?", [value])
         try:
             rel = con.sql(query)
         except duckdb.Error as exc:
@@ -81,15 +110,18 @@ Examples:
   lqcalc sql demo-out "select * from lqcalc_objects"          (tables, macros, views)
   lqcalc sql demo-out "select lq(1714, 79006, 879213, 15593224)"
   lqcalc sql demo-out --example 1 --format csv > strongest.csv
+  lqcalc sql demo-out --example 3 --var region=UKI3
   lqcalc sql demo-out --list-examples""")
 @click.argument("out_dir", metavar="DIR", required=False, type=click.Path(file_okay=False))
 @click.argument("query", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, exists=True), help="Read the query from a .sql file.")
 @click.option("--example", "-e", type=int, metavar="N", help="Run example query N of the shipped examples.sql.")
 @click.option("--list-examples", is_flag=True, help="List the shipped example queries and exit.")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+              help="Set a DuckDB variable read by getvariable('NAME') (repeatable), e.g. --var region=440000.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format on stdout.")
 @click.option("--max-rows", type=int, default=50, show_default=True, metavar="N", help="Rows shown by --format table (-1: all).")
-def sql_command(out_dir, query, query_file, example, list_examples, fmt, max_rows):
+def sql_command(out_dir, query, query_file, example, list_examples, variables, fmt, max_rows):
     """Run a SQL QUERY against DIR/lqcalc.duckdb (read-only) and print the result.
 
     The database holds every output table (tidy, indicators, regions, industries, growth,
@@ -113,7 +145,7 @@ def sql_command(out_dir, query, query_file, example, list_examples, fmt, max_row
         query = Path(query_file).read_text(encoding="utf-8")
     elif example is not None:
         query = _example(example)
-    df = run_query(out_dir, query)
+    df = run_query(out_dir, query, parse_variables(variables))
     if fmt == "csv":
         click.echo(df.write_csv(), nl=False)
     elif fmt == "json":

@@ -1,9 +1,10 @@
 -- examples.sql: questions analysts ask of an lqcalc output, in DuckDB SQL.
--- Run one with:   lqcalc sql OUT "$(sed -n '/-- 1\./,/^;/p' examples.sql)"
+-- Run one with:   lqcalc sql OUT --example 1        (lqcalc sql OUT --list-examples lists them)
 -- or open the database:   duckdb -readonly OUT/lqcalc.duckdb   and paste a query.
 -- The queries use the tables stored in lqcalc.duckdb (indicators, growth, ...) and the
 -- macros shipped with it (lq, share, cagr, ...). Each query ends with a line holding ';'.
 -- Variables (optional): SET VARIABLE region = '440000';  SET VARIABLE min_value = 1000;
+-- or on the command line: lqcalc sql OUT --example 3 --var region=440000
 
 
 -- 1. The strongest clusters of each industry: the five regions with the highest LQ in

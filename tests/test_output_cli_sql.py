@@ -93,3 +93,13 @@ def test_parquet_only_directory_gets_views(tmp_path):
     r = sql(d, "select count(*) as n, lq(1, 2, 3, 4) as x from indicators", "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)[0]["n"] == cached_run("bres")[1]["indicators"].height
+
+
+def test_variables_feed_the_examples(out_dir):
+    r = sql(out_dir, "--example", 3, "--var", "region=440305", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert rows and {row["region"] for row in rows} == {"440305"}
+    r = sql(out_dir, "--example", 1, "--var", "min_value=1e9", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
+    assert sql(out_dir, "--example", 1, "--var", "no_equals_sign").exit_code == 2
