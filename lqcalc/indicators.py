@@ -571,6 +571,8 @@ def growth_periods(years: list[int], base_year: int | None, end_year: int | None
 
 
 def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols: list[str]) -> pl.LazyFrame:
+    """Rows of each period's end year with the start year's ``cols`` (suffix ``0``) joined on
+    ``keys``; the frame's own columns stay."""
     end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner", maintain_order="left").with_columns(
         pl.col("year").alias("end_year"))
     start = frame.select(*keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
@@ -588,6 +590,10 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
     rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("year").is_not_null())
     cols = ["value", "region_total", "reference_value", "reference_total"]
     keys = ["region", "industry", "measure"]
+    k = pack_keys(rows, keys)
+    if k is not None:  # join on one exact integer key instead of three strings
+        rows = rows.with_columns(k.alias("_k"))
+        keys = ["_k"]
     lf = _pair_join(rows.lazy(), periods, keys, cols)
     x0, x1, rt0, rt1, rv0, rv1, rT0, rT1 = (pl.col(c) for c in (
         "value0", "value", "region_total0", "region_total", "reference_value0", "reference_value",
