@@ -304,3 +304,30 @@ def test_real_nbs_export_reports_empty_years():
     assert rep.ok
     # 2025, 2007 and 2006 are empty columns in this export (see its PROVENANCE.md)
     assert sorted(w["year"] for w in rep.warnings if w["rule"] == "missing_share") == [2006, 2007, 2025]
+
+
+def test_warnings_parts_exceed_total_and_reference():
+    # every part fits its total, but together they exceed it (a wrong total, or overlapping parts)
+    change = {("X", "a"): 80.0,            # X: 80 + 30 = 110 > its total 100
+              ("Y", "b"): 380.0,           # b: X 30 + Y 380 = 410 > the reference 400
+              ("Y", "T"): 500.0}
+    rows = [(a, b, y, change.get((a, b), v)) for a, b, y, v in good_rows()]
+    rep = validate_tidy(tidy(rows), RunConfig(reference_region="R", total_industry="T", tolerance=0.001))
+    assert rep.ok                                            # warnings only: no single part is too large
+    pt = [w for w in rep.warnings if w["rule"] == "parts_exceed_total"]
+    assert [(w["region"], w["parts"], w["total_value"], w["line"]) for w in pt] == [("X", "110", "100", 5)]
+    [pr] = [w for w in rep.warnings if w["rule"] == "parts_exceed_reference"]
+    assert (pr["industry"], pr["cells"], pr["excess"], pr["parts"]) == ("b", "1 of 3", "2.5%", "410")
+
+
+@pytest.mark.skipif(not (SHARED / "oews-2025-states").exists(), reason="shared data not present")
+def test_real_oews_is_valid_and_territories_show_as_extra_regions():
+    from lqcalc.config import ReadOptions
+    from lqcalc.io import read_inputs
+
+    opts = ReadOptions(region_col="area_code", industry_col="occ_code", value_cols=["employment"])
+    t, _ = read_inputs([str(SHARED / "oews-2025-states" / "oews_2025_states.csv")], opts)
+    rep = validate_tidy(t, RunConfig(reference_region="0000000", total_industry="000000"))
+    assert rep.ok and rep.counts.get("exceeds_reference", 0) == 0 and rep.counts.get("exceeds_total", 0) == 0
+    # the states plus DC, PR, GU and VI add up to more than the nation (PROVENANCE.md: they do not add up)
+    assert [w["rule"] for w in rep.warnings] == ["parts_exceed_reference"]

@@ -304,7 +304,13 @@ def _sample_values(frame: pl.DataFrame, col: str, n: int = 50) -> pl.DataFrame:
         return frame
     step = vals.len() / n
     keep = vals.gather([int(i * step) for i in range(n)])
-    return frame.filter(pl.col(col).is_in(keep))
+    return frame.filter(pl.col(col).is_in(keep.implode()))
+
+
+def _num(v: float | None) -> str:
+    if v is None:
+        return "?"
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:.6g}"
 
 
 def _fmt_share(x: float) -> str:
@@ -381,6 +387,39 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                 row = ok.filter(pl.col(col) == lab).row(0, named=True)
                 w.append({"rule": "suspect_encoding", "label": lab, "file": row["source_file"],
                           "line": row["source_line"], "column": col, "value": lab})
+    # parts that add up to more than their explicit total (leaf industries only: nested codes
+    # would be counted twice; a warning, as named sub-items such as 其中 rows can overlap)
+    if checked.total and ok.height:
+        leaves = _leaves(ok.filter(~pl.col("_is_total"))["industry"].unique().to_list())
+        g = ["region", "year", "measure"]
+        parts = (ok.filter(~pl.col("_is_total") & pl.col("industry").is_in(pl.Series(leaves, dtype=pl.String).implode()))
+                 .group_by(g).agg(pl.col("value").sum().alias("_parts"), pl.len().alias("_n")))
+        tots = ok.filter(pl.col("_is_total")).group_by(g).agg(pl.col("value").max().alias("_tot"),
+                                                                pl.col("source_file").first(), pl.col("source_line").first())
+        bad = (tots.join(parts, on=g, how="inner", nulls_equal=True)
+               .filter((pl.col("_parts") > pl.col("_tot") * (1 + tol)) & (pl.col("_n") > 1)).sort(g, nulls_last=True))
+        for row in bad.head(50).iter_rows(named=True):
+            w.append({"rule": "parts_exceed_total", "region": row["region"], "measure": row["measure"], "year": row["year"],
+                      "parts": _num(row["_parts"]), "total": checked.total, "total_value": _num(row["_tot"]),
+                      "file": row["source_file"], "line": row["source_line"], "column": "value", "value": _num(row["_tot"])})
+    if checked.reference and ok.height:
+        g = ["industry", "year", "measure"]
+        parts = (ok.filter(~pl.col("_is_ref")).group_by(g)
+                 .agg(pl.col("value").sum().alias("_parts"), pl.len().alias("_n")))
+        refs = ok.filter(pl.col("_is_ref")).group_by(g).agg(pl.col("value").max().alias("_ref"),
+                                                             pl.col("source_file").first(), pl.col("source_line").first())
+        bad = (refs.join(parts, on=g, how="inner", nulls_equal=True)
+               .filter(pl.col("_n") > 1).with_columns((pl.col("_parts") / pl.col("_ref") - 1).alias("_excess")))
+        # one warning per measure: overlapping or extra regions show up in many cells at once
+        for measure in bad.filter(pl.col("_excess") > tol)["measure"].unique().sort().to_list():
+            mb = bad.filter(pl.col("measure") == measure)
+            over = mb.filter(pl.col("_excess") > tol).sort("_excess", descending=True)
+            row = over.row(0, named=True)
+            w.append({"rule": "parts_exceed_reference", "industry": row["industry"], "measure": measure,
+                      "year": row["year"], "parts": _num(row["_parts"]), "reference": checked.reference,
+                      "reference_value": _num(row["_ref"]), "cells": f"{over.height} of {mb.height}",
+                      "excess": f"{100 * row['_excess']:.1f}%", "file": row["source_file"],
+                      "line": row["source_line"], "column": "value", "value": _num(row["_ref"])})
     # zero totals and missing reference values
     if checked.total:
         for row in ok.filter(pl.col("_is_total") & (pl.col("value") == 0)).head(50).iter_rows(named=True):

@@ -60,7 +60,7 @@ class Rule:
     def message(self, params: dict[str, Any], lang: str = "en") -> str:
         """The message in ``lang`` filled with ``params`` (missing fields print as ``?``)."""
         template = self.message_zh if lang == "zh" else self.message_en
-        return template.format_map(_Default(params))
+        return template.format_map(_Default({k: ("-" if v is None else v) for k, v in params.items()}))
 
 
 class _Default(dict):
@@ -216,6 +216,27 @@ _RULE_LIST: list[Rule] = [
         "行业 {industry!s} 在 {share!s} 个单元中等于其他行业之和：可能是合计，会被重复计算",
         "name it with --total-industry, or remove it",
         "用 --total-industry 指定它，或删除它",
+    ),
+    _r(
+        "parts_exceed_total", "warning",
+        "Industries add up to more than the total", "各行业之和大于合计",
+        "the industries of region {region!s} add up to {parts!s}, more than the total {total!s} = {total_value!s} "
+        "({measure!s}, {year!s})",
+        "地区 {region!s} 各行业之和为 {parts!s}，大于合计 {total!s} = {total_value!s}（{measure!s}，{year!s}）",
+        "overlapping industries (其中 rows, mixed code levels) or a wrong total row",
+        "行业有重叠（“其中”项、不同层级的代码）或合计行有误",
+    ),
+    _r(
+        "parts_exceed_reference", "warning",
+        "Regions add up to more than the reference", "各地区之和大于参照地区",
+        "measure {measure!s}: the regions add up to more than the reference {reference!s} in {cells!s} "
+        "industry × year cells; the largest excess is {excess!s} ({industry!s}, {year!s}: {parts!s} against "
+        "{reference_value!s})",
+        "指标 {measure!s}：在 {cells!s} 个行业×年份单元中各地区之和大于参照地区 {reference!s}；"
+        "最大超出 {excess!s}（{industry!s}，{year!s}：{parts!s} 对 {reference_value!s}）",
+        "overlapping or extra regions (a city and its province, metropolitan areas, territories outside "
+        "the reference) or a different revision vintage",
+        "地区有重叠（城市与所在省份、都市区）或混入了不同修订版本",
     ),
     _r(
         "suppressed_share", "warning",
