@@ -29,12 +29,44 @@ MIN_PADDED_LENGTH = 4
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
 
-def _stem(code: str) -> str:
-    stem = code.rstrip("0")
-    return stem
+def _stem(code: str, groups: tuple[int, ...] | None = None) -> str:
+    """The significant part of a zero-padded code.
+
+    Without ``groups`` every trailing zero is padding (SOC ``271000`` -> ``271``). With
+    ``groups`` (digit groups of a scheme) only whole groups of zeros are: GB/T 2260
+    ``131000`` (Langfang, groups 2-2-2) -> ``1310``, ``500000`` (Chongqing) -> ``50``.
+
+    >>> _stem("271000"), _stem("131000", (2, 2, 2)), _stem("500000", (2, 2, 2))
+    ('271', '1310', '50')
+    """
+    if groups and sum(groups) == len(code):
+        end = len(code)
+        for g in reversed(groups[1:]):
+            if code[end - g:end] == "0" * g:
+                end -= g
+            else:
+                break
+        return code[:end]
+    return code.rstrip("0")
 
 
-def _prefixes(code: str) -> list[str]:
+def region_groups(codes: Iterable[str]) -> tuple[int, ...] | None:
+    """Digit groups of a region coding scheme recognised from the codes, if any.
+
+    Six-digit codes are GB/T 2260 (province 2, prefecture 2, county 2); five-digit codes are
+    U.S. FIPS (state 2, county 3).
+
+    >>> region_groups(["110000", "440300"]), region_groups(["06000", "06001"]), region_groups(["UKC1"])
+    ((2, 2, 2), (2, 3), None)
+    """
+    codes = [c for c in codes if c is not None]
+    if not codes or not all(c.isdigit() for c in codes):
+        return None
+    lengths = {len(c) for c in codes}
+    return {frozenset({6}): (2, 2, 2), frozenset({5}): (2, 3)}.get(frozenset(lengths))
+
+
+def _prefixes(code: str, groups: tuple[int, ...] | None = None) -> list[str]:
     """The stems a code stands for (several for a range such as ``31-33``)."""
     m = _RANGE.match(code)
     if m and len(m.group(1)) == len(m.group(2)):
@@ -42,7 +74,7 @@ def _prefixes(code: str) -> list[str]:
         if 0 <= hi - lo <= 20:
             return [str(v).zfill(len(m.group(1))) for v in range(lo, hi + 1)]
     if len(code) >= MIN_PADDED_LENGTH:
-        return [_stem(code)]
+        return [_stem(code, groups)]
     return [code]
 
 
@@ -61,8 +93,11 @@ def looks_like_total(code: str, name: str | None = None) -> bool:
     return False
 
 
-def nested_pairs(codes: Iterable[str], limit: int = 10) -> list[tuple[str, str]]:
+def nested_pairs(codes: Iterable[str], limit: int = 10, groups: tuple[int, ...] | None = None) -> list[tuple[str, str]]:
     """Pairs (parent, child) of codes where one contains the other (at most ``limit``).
+
+    ``groups`` gives the digit groups of a fixed-length scheme (see :func:`region_groups`);
+    without it every trailing zero of a code of four digits or more is padding.
 
     >>> nested_pairs(["270000", "271000", "271011", "110000"])
     [('270000', '271000'), ('270000', '271011'), ('271000', '271011')]
@@ -72,6 +107,8 @@ def nested_pairs(codes: Iterable[str], limit: int = 10) -> list[tuple[str, str]]
     [('31-33', '311')]
     >>> nested_pairs(["10", "20", "21", "13", "131"])
     [('13', '131')]
+    >>> nested_pairs(["500000", "510000", "131000", "131100", "131002"], groups=(2, 2, 2))
+    [('131000', '131002')]
     """
     codes = sorted({str(c) for c in codes if c is not None})
     digit_codes = [c for c in codes if c.isdigit()]
@@ -87,7 +124,7 @@ def nested_pairs(codes: Iterable[str], limit: int = 10) -> list[tuple[str, str]]
     for parent in codes:
         if parent and set(parent) == {"0"}:
             continue  # an all-zero code is a total, reported separately
-        for stem in _prefixes(parent):
+        for stem in _prefixes(parent, groups):
             if not stem.isdigit() or not stem:
                 continue
             for child in prefix_index.get(stem, []):
@@ -96,7 +133,7 @@ def nested_pairs(codes: Iterable[str], limit: int = 10) -> list[tuple[str, str]]
                 if _RANGE.match(parent) or len(child) > len(parent) or (
                     len(parent) >= MIN_PADDED_LENGTH
                     and len(child) == len(parent)
-                    and len(_stem(child)) > len(stem)
+                    and len(_stem(child, groups)) > len(stem)
                 ):
                     pairs.append((parent, child))
                     if len(pairs) >= limit:
@@ -104,26 +141,28 @@ def nested_pairs(codes: Iterable[str], limit: int = 10) -> list[tuple[str, str]]
     return pairs
 
 
-def leaf_codes(codes: Iterable[str]) -> set[str]:
+def leaf_codes(codes: Iterable[str], groups: tuple[int, ...] | None = None) -> set[str]:
     """The codes that contain no other code of the set.
 
     >>> sorted(leaf_codes(["270000", "271000", "271011", "110000"]))
     ['110000', '271011']
     """
     codes = {str(c) for c in codes if c is not None}
-    parents = {p for p, _ in nested_pairs(codes, limit=10**9)}
+    parents = {p for p, _ in nested_pairs(codes, limit=10**9, groups=groups)}
     return {c for c in codes if c not in parents and not (c and set(c) == {"0"})}
 
 
-def parent_map(codes: Iterable[str]) -> dict[str, str]:
+def parent_map(codes: Iterable[str], groups: tuple[int, ...] | None = None) -> dict[str, str]:
     """Each code's nearest ancestor among ``codes`` (codes without one are left out).
 
     >>> parent_map(["440000", "440300", "440304", "110000"])
     {'440300': '440000', '440304': '440300'}
+    >>> parent_map(["130000", "131000", "131100", "131002"], groups=(2, 2, 2))
+    {'131000': '130000', '131002': '131000', '131100': '130000'}
     """
     codes = {str(c) for c in codes if c is not None}
     ancestors: dict[str, list[str]] = {}
-    for p, c in nested_pairs(codes, limit=10**9):
+    for p, c in nested_pairs(codes, limit=10**9, groups=groups):
         ancestors.setdefault(c, []).append(p)
     # the nearest ancestor is the one with the longest stem
-    return {c: max(ps, key=lambda p: (len(_stem(p)), len(p))) for c, ps in sorted(ancestors.items())}
+    return {c: max(ps, key=lambda p: (len(_stem(p, groups)), len(p))) for c, ps in sorted(ancestors.items())}

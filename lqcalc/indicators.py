@@ -92,23 +92,14 @@ def gbt2260_parents(regions: list[str]) -> dict[str, str]:
     ``440000`` (its province); ``440300`` has parent ``440000``. Only six-digit codes are read.
 
     >>> gbt2260_parents(["440000", "440300", "440304", "110000", "110101"])
-    {'440300': '440000', '440304': '440300', '110101': '110000'}
+    {'110101': '110000', '440300': '440000', '440304': '440300'}
+    >>> gbt2260_parents(["130000", "131000", "131100", "131002"])   # Langfang is not Hengshui's parent
+    {'131000': '130000', '131002': '131000', '131100': '130000'}
     """
-    present = {r for r in regions if r is not None}
-    out: dict[str, str] = {}
-    for r in regions:
-        if r is None or len(r) != 6 or not r.isdigit():
-            continue
-        cands = []
-        if r[4:] != "00":
-            cands.append(r[:4] + "00")
-        if r[2:] != "0000":
-            cands.append(r[:2] + "0000")
-        for c in cands:
-            if c != r and c in present:
-                out[r] = c
-                break
-    return out
+    from lqcalc.hierarchy import parent_map
+
+    six = [r for r in regions if r is not None and len(r) == 6 and r.isdigit()]
+    return parent_map(six, groups=(2, 2, 2))
 
 
 def read_region_hierarchy(path: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from lqcalc.errors import UsageError, closest
-from lqcalc.hierarchy import leaf_codes, looks_like_total, nested_pairs
+from lqcalc.hierarchy import leaf_codes, looks_like_total, nested_pairs, region_groups
 
 GROUP = ["year", "measure"]
 
@@ -108,7 +108,7 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
 
     if reference_region is None:
         regions = tidy["region"].unique().drop_nulls().to_list()
-        rpairs = nested_pairs(regions, limit=3)
+        rpairs = nested_pairs(regions, limit=3, groups=region_groups(regions))
         if rpairs:
             raise UsageError(
                 "the region codes are nested (" + ", ".join(f"{p!r} contains {c!r}" for p, c in rpairs)

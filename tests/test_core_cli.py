@@ -186,3 +186,12 @@ def test_help_teaches_and_stays_import_light():
              "'duckdb', 'matplotlib', 'pyarrow') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_province_codes_are_not_nested(tmp_path, cli):
+    """Chongqing 500000 does not contain Sichuan 510000: 31 provinces are summed as the reference."""
+    src = FIXTURES / "io" / "renjiyi_urban_unit_employment_gbk.csv"
+    res = cli("run", src, "--out", tmp_path / "o", "-q")
+    assert res.exit_code == 0, res.output
+    tidy = pl.read_parquet(tmp_path / "o" / "tidy.parquet")
+    assert {"500000", "510000"} <= set(tidy["region"])
