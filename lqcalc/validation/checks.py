@@ -233,18 +233,28 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
         small = frame.filter(pl.col(marker)).group_by(keys).agg(aggs)
         return frame.join(small, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
+    def lacking(frame: pl.DataFrame, marker: str, keys: list[str]) -> tuple[pl.DataFrame, pl.Expr]:
+        """Flag rows whose ``keys`` group has no ``marker`` row (a join only when some group lacks it)."""
+        groups = frame.filter(real).select(keys).unique()
+        have = frame.filter(pl.col(marker)).select(keys).unique()
+        missing = groups.join(have, on=keys, how="anti", nulls_equal=True)
+        if missing.height == 0:
+            return frame, pl.lit(False)
+        name = f"_lacks{marker}"
+        frame = frame.join(missing.with_columns(pl.lit(True).alias(name)), on=keys, how="left",
+                           nulls_equal=True, maintain_order="left")
+        return frame, real & pl.col(name).fill_null(False)
+
     if reference_region:
         is_ref = _match(df, "region", "region_name", reference_region, "--reference-region").fill_null(False)
         df = df.with_columns((is_ref & real).alias("_is_ref"))
-        df = attach(df, "_is_ref", ["year", "measure"], [pl.lit(True).alias("_has_ref")])
+        df, flags["reference_missing"] = lacking(df, "_is_ref", ["year", "measure"])
         df = attach(df, "_is_ref", ["industry", "year", "measure"], [v.max().alias("_reference_value")])
-        flags["reference_missing"] = real & pl.col("_has_ref").is_null()
     if total_industry:
         is_tot = _match(df, "industry", "industry_name", total_industry, "--total-industry").fill_null(False)
         df = df.with_columns((is_tot & real).alias("_is_total"))
-        df = attach(df, "_is_total", ["region", "year", "measure"], [pl.lit(True).alias("_has_total"),
-                                                                     v.max().alias("_total_value")])
-        flags["total_missing"] = real & pl.col("_has_total").is_null()
+        df, flags["total_missing"] = lacking(df, "_is_total", ["region", "year", "measure"])
+        df = attach(df, "_is_total", ["region", "year", "measure"], [v.max().alias("_total_value")])
     if total_industry:
         flags["exceeds_total"] = (
             ~pl.col("_is_total") & (v > pl.col("_total_value") * (1 + tol)) & v.is_finite() & pl.col("_total_value").is_finite()
@@ -323,7 +333,7 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
     err = pl.any_horizontal([pl.col(FLAG[r]) for r in checked.active_flags]) if checked.active_flags else pl.lit(False)
     need = [c for c in ("region", "industry", "region_name", "industry_name", "measure", "year", "value",
                         "source_file", "source_line", "_is_ref", "_is_total") if c in df.columns]
-    ok = df.filter(~err).select(need)
+    ok = df.select(need) if not df.select(err.any()).item() else df.filter(~err).select(need)
     w = checked.warnings
     # missing share per measure x year (all of it is reported; above the threshold also warned)
     ms = (ok.group_by(["measure", "year"]).agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"))
