@@ -274,7 +274,7 @@ def test_great_expectations_exception_is_an_internal_error(monkeypatch):
                                                 {"column": "region", "min_value": 0}, None)]
 
     monkeypatch.setattr(suite, "specs", broken)
-    with pytest.raises(InternalError):
+    with pytest.raises(InternalError, match="great-expectations raised in expect_column_values_to_be_between"):
         validate_tidy(tidy(good_rows()), CFG)
 
 
