@@ -33,7 +33,8 @@ def load_lqcalc(out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def load_contender(out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """LQ and growth tables written by a contender script (``lq.parquet``, ``growth.parquet``)."""
-    lq = pl.read_parquet(out / "lq.parquet").select("region", "industry", pl.col("year").cast(pl.Int32), "lq")
+    src = out / "lq.parquet" if (out / "lq.parquet").exists() else out / "lq"   # one file or a partitioned directory
+    lq = pl.read_parquet(src).select("region", "industry", pl.col("year").cast(pl.Int32), "lq")
     g = pl.read_parquet(out / "growth.parquet").select(
         "region", "industry", pl.col("start_year").cast(pl.Int32), pl.col("end_year").cast(pl.Int32), *GROWTH_COLUMNS)
     return lq, g
