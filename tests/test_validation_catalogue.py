@@ -196,3 +196,18 @@ def test_zero_totals_give_null_with_reason_never_inf(cli, tmp_path):
     assert bj["null_reason"].str.contains("0").all(), bj["null_reason"].to_list()
     # other cells are computed
     assert ind.filter((pl.col("region") == "上海市") & (pl.col("year") == 2020))["lq"].is_not_null().all()
+
+
+def test_great_expectations_failure_is_exit_1_not_bad_data(cli, tmp_path, monkeypatch):
+    from lqcalc.validation import suite
+
+    real = suite.specs
+    monkeypatch.setattr(suite, "specs", lambda active, **kw: real(active, **kw) + [
+        suite.Spec("key_null", "ExpectColumnValuesToBeBetween", {"column": "region", "min_value": 0}, None)])
+    out_dir = tmp_path / "out"
+    result = cli("run", str(FIX / "valid.csv"), *REF, "--out", str(out_dir), "--no-charts")
+    assert result.exit_code == 1, result.output
+    assert "lqcalc: error: great-expectations raised" in result.output and "Traceback" not in result.output
+    assert "not your data" in result.output
+    assert "invalid data" not in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -22,6 +22,10 @@ from lqcalc.errors import InternalError
 from lqcalc.validation.checks import FLAG, REQUIRED, YEAR_MAX, YEAR_MIN
 
 
+_NOT_YOUR_DATA = ("the validation itself failed, not your data; please report it "
+                  "(with the versions from `pip show great-expectations polars pandas`)")
+
+
 @dataclass
 class Spec:
     """One expectation: its GX class name, arguments, rule id and the polars twin."""
@@ -116,7 +120,8 @@ def run_suite(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, An
     except InternalError:
         raise
     except Exception as exc:
-        raise InternalError(f"great-expectations failed while validating: {type(exc).__name__}: {exc}") from exc
+        raise InternalError(f"great-expectations failed while validating: {type(exc).__name__}: {exc}",
+                            hint=_NOT_YOUR_DATA) from exc
 
     stats: list[dict[str, Any] | None] = [None] * len(suite_specs)
     for r in result.results:
@@ -128,7 +133,8 @@ def run_suite(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, An
             raised = [info] if info.get("raised_exception") else []
         if raised:
             raise InternalError(
-                f"great-expectations raised in {r.expectation_config.type}: {raised[0].get('exception_message')}")
+                f"great-expectations raised in {r.expectation_config.type}: {raised[0].get('exception_message')}",
+                hint=_NOT_YOUR_DATA)
         i = int(r.expectation_config.meta["index"])
         s = suite_specs[i]
         res = r.result or {}
@@ -141,7 +147,7 @@ def run_suite(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, An
         }
     missing = [suite_specs[i].gx_type for i, st in enumerate(stats) if st is None]
     if missing:
-        raise InternalError(f"great-expectations returned no result for {missing}")
+        raise InternalError(f"great-expectations returned no result for {missing}", hint=_NOT_YOUR_DATA)
     # the polars twins must agree with Great Expectations
     twins = [(i, s.twin) for i, s in enumerate(suite_specs) if s.twin is not None and s.column in frame.columns]
     if twins:
@@ -152,5 +158,5 @@ def run_suite(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, An
             if int(n) != st["unexpected_count"]:
                 raise InternalError(
                     f"validation counts disagree for rule {st['rule']} ({st['expectation']} on {st['column']}): "
-                    f"great-expectations {st['unexpected_count']}, polars {int(n)}")
+                    f"great-expectations {st['unexpected_count']}, polars {int(n)}", hint=_NOT_YOUR_DATA)
     return [st for st in stats if st is not None]
