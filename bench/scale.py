@@ -64,7 +64,8 @@ def main() -> None:
         if out.exists():
             import polars as pl
 
-            r["output_rows"] = {p.stem: pl.scan_parquet(p).select(pl.len()).collect().item() for p in out.glob("*.parquet")}
+            r["output_rows"] = {p.stem: pl.scan_parquet(p if p.is_file() else p / "*.parquet").select(pl.len()).collect().item()
+                                for p in sorted(out.iterdir()) if p.suffix == ".parquet" or p.is_dir()}
         runs["streaming"] = r
         print(f"streaming  {r['wall_s']:8.1f} s {r['peak_mb']:8.0f} MB exit {r['exit_code']}", flush=True)
         shutil.rmtree(out, ignore_errors=True)
