@@ -164,7 +164,7 @@ def loadavg() -> list[float]:
 
 def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = None, csv: bool = False,
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
-              keep: bool = False) -> dict:
+              keep: bool = False, rss_limit_gb: float | None = None) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
     contenders = contenders or ["lqcalc", "pandas", "duckdb", "streaming"]
     spec = SIZES[size]
@@ -211,7 +211,8 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         if name not in commands:
             continue
         out = outs.get(name, workdir / f"out-{size}-{name}")
-        r = best_of(repeat, commands[name], prepare=clean(out))
+        r = best_of(repeat, commands[name], prepare=clean(out),
+                    rss_limit_mb=rss_limit_gb * 1024 if rss_limit_gb else None)
         r["reported"] = parse_json_tail(r.pop("stdout"))
         manifest = out / "manifest.json"
         if name.startswith("lqcalc") and manifest.exists():
@@ -239,7 +240,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         print(f"agreement    {'ok' if res['agreement']['ok'] else 'FAILED'}", flush=True)
 
     if stages:
-        r = timed([py, str(BENCH / "stages.py"), str(data)])
+        r = timed([py, str(BENCH / "stages.py"), str(data)], rss_limit_mb=rss_limit_gb * 1024 if rss_limit_gb else None)
         res["stages"] = parse_json_tail(r["stdout"]) if r["exit_code"] == 0 else {"error": r["stderr"]}
         res["stages_process"] = {k: r[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit_code")}
         if r["exit_code"] == 0:
@@ -278,8 +279,10 @@ def markdown(res: dict) -> str:
              "| contender | wall s | CPU s | peak MB | exit | stage timings |", "| --- | ---: | ---: | ---: | ---: | --- |"]
     for name, r in res.get("contenders", {}).items():
         rep = r.get("reported", {}).get("timings", {})
-        lines.append(f"| {name} | {r['wall_s']:.2f} | {r['cpu_s']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} | "
-                     + ", ".join(f"{k} {v:.2f}" for k, v in rep.items()) + " |")
+        note = (f"stopped over {r['killed_over_mb'] / 1024:.0f} GB after {r['killed_at_s']} s; "
+                if "killed_over_mb" in r else "")
+        lines.append(f"| {name} | {r['wall_s']:.2f} | {r['cpu_s']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} | " + note
+                     + ", ".join(f"{k} {v:.2f}" for k, v in rep.items() if isinstance(v, (int, float))) + " |")
     for name, r in res.get("contenders", {}).items():
         if r.get("write_timings"):
             lines.append(f"\n{name} write stage: " + ", ".join(
@@ -328,9 +331,11 @@ def main() -> None:
     ap.add_argument("--no-extras", action="store_true", help="skip --help and yearbook timings")
     ap.add_argument("--keep", action="store_true", help="keep the output directories")
     ap.add_argument("--results", type=Path, default=BENCH / "results", help="directory of the JSON/Markdown results")
+    ap.add_argument("--rss-limit-gb", type=float, help="stop a contender whose memory passes this (shared machines)")
     args = ap.parse_args()
     res = run_bench(args.size, args.workdir, args.repeat, args.check, args.csv, args.only, not args.no_stages,
-                    not args.no_extras, args.keep)
+                    not args.no_extras, args.keep, args.rss_limit_gb)
+    res["rss_limit_gb"] = args.rss_limit_gb
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / f"{args.size}.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n")
     (args.results / f"{args.size}.md").write_text(markdown(res), encoding="utf-8")
