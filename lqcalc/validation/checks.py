@@ -131,6 +131,8 @@ class Checked:
     reference: str | None = None
     total: str | None = None
     active_flags: list[str] = field(default_factory=list)
+    total_stats: pl.DataFrame | None = None
+    reference_stats: pl.DataFrame | None = None
 
 
 _EXPECTED_KIND = {
@@ -227,11 +229,30 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     df = _duplicates(df.with_columns(primary.alias("_primary")))
     flags["duplicate_key"] = pl.col("_dup_count") > 1
     real = ~pl.col("_primary")
-    # group values are computed on the few reference / total rows and joined back (faster
-    # than window functions over 10M rows)
-    def attach(frame: pl.DataFrame, marker: str, keys: list[str], aggs: list[pl.Expr]) -> pl.DataFrame:
-        small = frame.filter(pl.col(marker)).group_by(keys).agg(aggs)
-        return frame.join(small, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    # One group-by per check gives, for every reference / total group, the largest part and
+    # the sum of the parts; rows are joined back only when some group breaks the rule (much
+    # faster than window functions or joins over 10M rows).
+    fin = v.is_finite().fill_null(False)
+
+    def part_stats(frame: pl.DataFrame, marker: str, keys: list[str], leaf: pl.Expr) -> pl.DataFrame:
+        # plain columns first: expressions inside agg() are evaluated group by group
+        parts = (frame.lazy().filter(real & ~pl.col(marker))
+                 .select(*keys, pl.when(fin).then(v).alias("_pv"), pl.when(fin & leaf).then(v).alias("_lv"))
+                 .group_by(keys).agg(pl.col("_pv").max().alias("_pmax"), pl.col("_lv").sum().alias("_psum"),
+                                     pl.col("_lv").count().alias("_n"))
+                 .collect())
+        marks = frame.filter(pl.col(marker)).group_by(keys).agg(
+            v.max().alias("_mval"), pl.col("source_file").first(), pl.col("source_line").first())
+        return marks.join(parts, on=keys, how="inner", nulls_equal=True)
+
+    def exceeding(frame: pl.DataFrame, stats: pl.DataFrame, marker: str, keys: list[str], name: str
+                  ) -> tuple[pl.DataFrame, pl.Expr]:
+        bad = stats.filter(pl.col("_mval").is_finite() & (pl.col("_pmax") > pl.col("_mval") * (1 + tol)))
+        if bad.height == 0:
+            return frame.with_columns(pl.lit(None, pl.Float64).alias(name)), pl.lit(False)
+        frame = frame.join(bad.select(*keys, pl.col("_mval").alias(name)), on=keys, how="left",
+                           nulls_equal=True, maintain_order="left")
+        return frame, (~pl.col(marker) & real & fin & (v > pl.col(name) * (1 + tol))).fill_null(False)
 
     def lacking(frame: pl.DataFrame, marker: str, keys: list[str]) -> tuple[pl.DataFrame, pl.Expr]:
         """Flag rows whose ``keys`` group has no ``marker`` row (a join only when some group lacks it)."""
@@ -245,24 +266,24 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
                            nulls_equal=True, maintain_order="left")
         return frame, real & pl.col(name).fill_null(False)
 
+    ref_stats = tot_stats = None
     if reference_region:
         is_ref = _match(df, "region", "region_name", reference_region, "--reference-region").fill_null(False)
         df = df.with_columns((is_ref & real).alias("_is_ref"))
         df, flags["reference_missing"] = lacking(df, "_is_ref", ["year", "measure"])
-        df = attach(df, "_is_ref", ["industry", "year", "measure"], [v.max().alias("_reference_value")])
+        keys = ["industry", "year", "measure"]
+        ref_stats = part_stats(df, "_is_ref", keys, pl.lit(True))
+        df, flags["exceeds_reference"] = exceeding(df, ref_stats, "_is_ref", keys, "_reference_value")
     if total_industry:
         is_tot = _match(df, "industry", "industry_name", total_industry, "--total-industry").fill_null(False)
         df = df.with_columns((is_tot & real).alias("_is_total"))
         df, flags["total_missing"] = lacking(df, "_is_total", ["region", "year", "measure"])
-        df = attach(df, "_is_total", ["region", "year", "measure"], [v.max().alias("_total_value")])
-    if total_industry:
-        flags["exceeds_total"] = (
-            ~pl.col("_is_total") & (v > pl.col("_total_value") * (1 + tol)) & v.is_finite() & pl.col("_total_value").is_finite()
-        ).fill_null(False)
-    if reference_region:
-        flags["exceeds_reference"] = (
-            ~pl.col("_is_ref") & (v > pl.col("_reference_value") * (1 + tol)) & v.is_finite() & pl.col("_reference_value").is_finite()
-        ).fill_null(False)
+        keys = ["region", "year", "measure"]
+        # leaf industries only in the sum of the parts: nested codes would be counted twice
+        leaves = _leaves(df.filter(~pl.col("_is_total"))["industry"].drop_nulls().unique().to_list())
+        leaf = pl.col("industry").is_in(pl.Series(leaves, dtype=pl.String).implode()).fill_null(False)
+        tot_stats = part_stats(df, "_is_total", keys, leaf)
+        df, flags["exceeds_total"] = exceeding(df, tot_stats, "_is_total", keys, "_total_value")
     # one unit per measure
     units = (df.lazy().filter(pl.col("unit").is_not_null() & real).group_by("measure")
              .agg(pl.col("unit").unique().sort().alias("_units")).collect())
@@ -285,7 +306,7 @@ def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry:
     if not df["_row"].is_sorted():  # joins keep the left order; this is a guard
         df = df.sort("_row")
     checked = Checked(frame=df, reference=reference_region, total=total_industry,
-                      active_flags=[r for r in FLAG if r in flags])
+                      active_flags=[r for r in FLAG if r in flags], total_stats=tot_stats, reference_stats=ref_stats)
     _warnings(checked, tol=tol, suppressed_share=suppressed_share)
     return checked
 
@@ -399,26 +420,16 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                           "line": row["source_line"], "column": col, "value": lab})
     # parts that add up to more than their explicit total (leaf industries only: nested codes
     # would be counted twice; a warning, as named sub-items such as 其中 rows can overlap)
-    if checked.total and ok.height:
-        leaves = _leaves(ok.filter(~pl.col("_is_total"))["industry"].unique().to_list())
+    if checked.total_stats is not None:
         g = ["region", "year", "measure"]
-        parts = (ok.filter(~pl.col("_is_total") & pl.col("industry").is_in(pl.Series(leaves, dtype=pl.String).implode()))
-                 .group_by(g).agg(pl.col("value").sum().alias("_parts"), pl.len().alias("_n")))
-        tots = ok.filter(pl.col("_is_total")).group_by(g).agg(pl.col("value").max().alias("_tot"),
-                                                                pl.col("source_file").first(), pl.col("source_line").first())
-        bad = (tots.join(parts, on=g, how="inner", nulls_equal=True)
-               .filter((pl.col("_parts") > pl.col("_tot") * (1 + tol)) & (pl.col("_n") > 1)).sort(g, nulls_last=True))
+        bad = (checked.total_stats.filter((pl.col("_psum") > pl.col("_mval") * (1 + tol)) & (pl.col("_n") > 1))
+               .sort(g, nulls_last=True))
         for row in bad.head(50).iter_rows(named=True):
             w.append({"rule": "parts_exceed_total", "region": row["region"], "measure": row["measure"], "year": row["year"],
-                      "parts": _num(row["_parts"]), "total": checked.total, "total_value": _num(row["_tot"]),
-                      "file": row["source_file"], "line": row["source_line"], "column": "value", "value": _num(row["_tot"])})
-    if checked.reference and ok.height:
-        g = ["industry", "year", "measure"]
-        parts = (ok.filter(~pl.col("_is_ref")).group_by(g)
-                 .agg(pl.col("value").sum().alias("_parts"), pl.len().alias("_n")))
-        refs = ok.filter(pl.col("_is_ref")).group_by(g).agg(pl.col("value").max().alias("_ref"),
-                                                             pl.col("source_file").first(), pl.col("source_line").first())
-        bad = (refs.join(parts, on=g, how="inner", nulls_equal=True)
+                      "parts": _num(row["_psum"]), "total": checked.total, "total_value": _num(row["_mval"]),
+                      "file": row["source_file"], "line": row["source_line"], "column": "value", "value": _num(row["_mval"])})
+    if checked.reference_stats is not None:
+        bad = (checked.reference_stats.rename({"_psum": "_parts", "_mval": "_ref"})
                .filter(pl.col("_n") > 1).with_columns((pl.col("_parts") / pl.col("_ref") - 1).alias("_excess")))
         # one warning per measure: overlapping or extra regions show up in many cells at once
         for measure in bad.filter(pl.col("_excess") > tol)["measure"].unique().sort().to_list():
