@@ -12,6 +12,8 @@ The bar is drawn by :func:`click.progressbar` on stderr; stdout stays clean for 
 
 from __future__ import annotations
 
+import sys
+
 import os
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -59,7 +61,7 @@ def progress(items: Iterable[T], label: str, quiet: bool | None = None, length: 
             length = len(items)  # type: ignore[arg-type]
         except TypeError:
             length = None
-    with click.progressbar(items, length=length, label=label, file=click.get_text_stream("stderr"),
+    with click.progressbar(items, length=length, label=label, file=sys.stderr,
                            show_pos=True) as bar:
         yield from bar
 

@@ -149,7 +149,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6,
     ind = _cells(ind)
     measure = _main_measure(ind)
     out["measure"] = measure
-    ind = ind.filter(pl.col("measure") == measure)
+    ind = ind.filter(pl.col("measure").eq_missing(measure))
     if "region_level" in ind.columns and ind["region_level"].n_unique() > 1:
         # one level of regions per chart (provinces, or cities, not both): the level with most regions
         counts = (ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n"))
@@ -171,7 +171,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6,
         out["lq_time"] = ind
     growth = tables.get("growth")
     if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(growth.columns):
-        g = _cells(growth).filter(pl.col("measure") == measure)
+        g = _cells(growth).filter(pl.col("measure").eq_missing(measure))
         if g.height:
             start, end = g["start_year"].min(), g["end_year"].max()
             g = g.filter((pl.col("start_year") == start) & (pl.col("end_year") == end))
