@@ -12,9 +12,8 @@ The bar is drawn by :func:`click.progressbar` on stderr; stdout stays clean for 
 
 from __future__ import annotations
 
-import sys
-
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
