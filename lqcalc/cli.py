@@ -14,7 +14,7 @@ import sys
 import click
 
 from lqcalc import __version__
-from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, apply, make_config
+from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, RUN_OPTIONS, apply, make_config
 from lqcalc.errors import LqcalcError
 
 
@@ -100,6 +100,7 @@ Examples:
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--out", "-o", metavar="DIR", help="Output directory (written at once; replaced only if it holds a previous lqcalc output).")
 @apply(REFERENCE_OPTIONS)
+@apply(RUN_OPTIONS)
 @apply(READ_OPTIONS)
 @click.option("--base-year", type=int, help="Start year of growth and shift-share (default: first year).")
 @click.option("--end-year", type=int, help="End year of growth and shift-share (default: last year).")

@@ -33,11 +33,16 @@ REFERENCE_OPTIONS = [
                  "Without it the reference is the sum of the regions."),
     click.option("--total-industry", metavar="CODE", help="Industry row that is the all-industry total (000000, 合计). "
                  "Without it a region's total is the sum of its industries (which must not be nested)."),
-    click.option("--on-invalid", type=click.Choice(["fail", "quarantine"]),
-                 help="fail (default): stop with exit code 3; quarantine: drop bad rows into rejected.parquet and go on."),
     click.option("--report", metavar="PATH", type=click.Path(dir_okay=False),
                  help="Where to write the validation report (PATH.html and PATH.json) when the input is invalid "
                  "(default: DIR.validation.html next to --out DIR)."),
+]
+
+
+#: Options of `lqcalc run` only (validate never writes outputs).
+RUN_OPTIONS = [
+    click.option("--on-invalid", type=click.Choice(["fail", "quarantine"]),
+                 help="fail (default): stop with exit code 3; quarantine: drop bad rows into rejected.parquet and go on."),
 ]
 
 

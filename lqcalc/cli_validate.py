@@ -38,11 +38,11 @@ def validate_command(inputs, config_file, as_json, **flags):
     region, no notes read as rows. Warnings: a region or industry that looks like the sum of
     the others, many missing cells, zero totals.
     """
-    from lqcalc.io import read_inputs
+    from lqcalc.pipeline import read_stage
     from lqcalc.validation import report_paths, validate_tidy
 
     cfg = make_config(inputs, config_file, **flags)
-    tidy, _infos = read_inputs(cfg.inputs, cfg.read)
+    tidy, _infos, _defaults = read_stage(cfg)
     rep = validate_tidy(tidy, cfg)
     lang = cfg.lang
     if as_json:

@@ -54,10 +54,16 @@ class Stages:
         return self.times
 
 
-def _read(cfg: RunConfig) -> tuple[pl.DataFrame, list[dict]]:
+def read_stage(cfg: RunConfig) -> tuple[pl.DataFrame, list[dict], dict[str, str]]:
+    """Read every input into the tidy table; fill the reference and total the extracts name.
+
+    Returns the table, what each reader understood, and the defaults taken from the input
+    (``cfg`` is updated with them).
+    """
     from lqcalc.io import read_inputs
 
-    return read_inputs(cfg.inputs, cfg.read)
+    tidy, infos = read_inputs(cfg.inputs, cfg.read)
+    return tidy, infos, _defaults_from_input(cfg, tidy, infos)
 
 
 def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) -> dict[str, str]:
@@ -94,9 +100,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     check_target(Path(cfg.out).absolute())
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
-    tidy, infos = _read(cfg)
+    tidy, infos, defaults = read_stage(cfg)
     rows_read = tidy.height
-    defaults = _defaults_from_input(cfg, tidy, infos)
 
     stages.start("validate", "validating")
     from lqcalc.validation import gate

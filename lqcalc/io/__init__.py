@@ -38,7 +38,8 @@ def read_inputs(paths: list[str], opts: ReadOptions) -> tuple[pl.DataFrame, list
     long_paths, other_paths = [], []
     portal = _portal_reader()
     for p in paths:
-        if opts.layout == "long" or opts.region_col or opts.industry_col or portal is None:
+        tabular = Path(p).suffix.lower() in (".parquet", ".pq")
+        if opts.layout == "long" or opts.region_col or opts.industry_col or portal is None or tabular:
             long_paths.append(p)
         else:
             layout = portal[0].detect(p, opts).layout
