@@ -48,9 +48,40 @@ ENGINE = "in-memory"
 ROW_ENGINE = "auto"
 
 
+#: Integer code columns added to the base frame for joins and group keys (see :func:`with_codes`).
+CODES = {"region": "_rc", "industry": "_ic", "measure": "_mc"}
+
+
 # --------------------------------------------------------------------------- helpers
 def _sorted(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return df.sort(keys, nulls_last=True)
+
+
+def with_codes(df: pl.DataFrame) -> pl.DataFrame:
+    """Add exact ``UInt32`` codes of ``region``, ``industry`` and ``measure`` (``_rc``,
+    ``_ic``, ``_mc``; null for a null code), unless they are there already.
+
+    Two rows share a code exactly when they share the string (categorical codes, no hashing
+    collisions), so joins and group keys on the codes give the same rows as on the strings at
+    a fraction of the cost; each string column is encoded once per run instead of once per
+    table. The codes are internal: no output table keeps them.
+
+    >>> df = with_codes(pl.DataFrame({"region": ["b", "a", "b", None], "industry": "x", "measure": "m"}))
+    >>> c = df["_rc"].to_list()
+    >>> c[0] == c[2], c[0] == c[1], c[3]
+    (True, False, None)
+    """
+    missing = [(c, k) for c, k in CODES.items() if k not in df.columns]
+    if not missing:
+        return df
+    return df.with_columns(pl.col(c).cast(pl.Categorical).to_physical().alias(k) for c, k in missing)
+
+
+def _code_names(lf: pl.LazyFrame | pl.DataFrame, code: str, col: str) -> list[str]:
+    """The distinct non-null values of ``col``, found through its integer ``code`` column."""
+    lf = lf.lazy() if isinstance(lf, pl.DataFrame) else lf
+    return (lf.select(code, col).filter(pl.col(code).is_not_null()).unique(subset=code, keep="first", maintain_order=True)
+            .collect(engine=ENGINE)[col].to_list())
 
 
 def _total_code(base: pl.DataFrame) -> str:
@@ -126,8 +157,9 @@ def read_region_hierarchy(path: str) -> dict[str, str]:
 def region_parents(base: pl.DataFrame, hierarchy: str | None) -> tuple[dict[str, str], bool]:
     """Parent of each region (explicit CSV, else inferred from GB/T 2260 codes) and whether
     any hierarchy exists at all."""
-    ref = set(base.filter(pl.col("is_reference_region"))["region"].unique().to_list())
-    regions = [r for r in base["region"].unique().drop_nulls().to_list() if r not in ref]
+    base = with_codes(base)
+    ref = set(_code_names(base.lazy().filter(pl.col("is_reference_region")), "_rc", "region"))
+    regions = [r for r in _code_names(base, "_rc", "region") if r not in ref]
     if hierarchy:
         parents = {c: p for c, p in read_region_hierarchy(hierarchy).items() if p not in ref}
         return parents, True
@@ -163,11 +195,15 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
 
     Rows keep the order of ``base``, those with every indicator first, then those with a
     null indicator (whose reason texts are built only for them); the order is the same on
-    every run.
+    every run. The integer code columns of :func:`with_codes` come last (internal; the
+    ``indicators`` table of :func:`build_tables` drops them).
     """
-    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry"))
+    base = with_codes(base)
+    rows = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")).select(
+        "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
+        "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE).lazy()
     parents, has_hierarchy = region_parents(base, hierarchy)
-    regions = rows["region"].unique().drop_nulls().to_list()
+    regions = _code_names(rows, "_rc", "region")
     levels = region_levels(regions, parents)
     present = set(regions)
     par_df = pl.DataFrame(
@@ -176,10 +212,10 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         schema={"region": pl.String, "region_level": pl.Int32, "parent_region": pl.String},
     )
     x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
-    lf = rows.lazy()
+    lf = rows
     if has_hierarchy:
         lf = lf.join(par_df.lazy(), on="region", how="left", nulls_equal=True, maintain_order="left")
-        pvals = rows.lazy().select(
+        pvals = rows.select(
             pl.col("region").alias("parent_region"), "industry", "year", "measure",
             pl.col("value").alias("_parent_value"), pl.col("region_total").alias("_parent_total"),
         )
@@ -202,7 +238,9 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         lq_parent_reason = pl.lit(None, dtype=pl.String)
 
     # the count scale of each unit, computed once per distinct unit
-    units = rows["unit"].unique().to_list()
+    # units come in long runs: the unique is taken over the runs
+    units = rows.select(pl.col("unit").rle().struct.field("value").unique(maintain_order=True)).collect(
+        engine=ENGINE)["value"].to_list()
     scales = pl.DataFrame({"u": units}, schema={"u": pl.String}).select(lqm.count_scale("u"))["u"].to_list()
     if len(units) == 1:
         scale_e = pl.lit(scales[0], dtype=pl.Float64)
@@ -243,7 +281,7 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
         "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
         "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
-        pl.col("region_level").fill_null(0), "is_leaf", "null_reason",
+        pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
     # reasons are texts: build them only for the rows that need one
     df = lf.with_columns(complete.alias("_complete")).collect(engine=ROW_ENGINE)
@@ -354,20 +392,27 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     Same formulas as :mod:`lqcalc.metrics.specialization` (tested equal), computed as
     row-level window terms summed by a plain group-by for speed.
     """
-    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("is_leaf"))
-    codes = base.filter(~pl.col("is_total_industry"))["industry"].unique().drop_nulls().to_list()
-    groups = industry_groups(codes, int(settings["variety_digits"]))
-    gdf = pl.DataFrame({"industry": list(groups), "_group": list(groups.values())},
-                       schema={"industry": pl.String, "_group": pl.String})
+    base = with_codes(base)
+    rows = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("is_leaf"))
+    ind_codes = (base.lazy().filter(~pl.col("is_total_industry")).select("_ic", "industry")
+                 .filter(pl.col("_ic").is_not_null()).unique(subset="_ic", keep="first", maintain_order=True)
+                 .collect(engine=ENGINE))
+    groups = industry_groups(ind_codes["industry"].to_list(), int(settings["variety_digits"]))
+    # the group of each industry as an integer code (null: no group), joined on the industry code
+    group_ids = {g: n for n, g in enumerate(sorted({g for g in groups.values() if g is not None}))}
+    gdf = ind_codes.select(
+        "_ic", pl.col("industry").replace_strict({c: group_ids.get(g) for c, g in groups.items()}, default=None,
+                                                 return_dtype=pl.UInt32).alias("_gc"))
     keys = ["region", "year", "measure"]
-    df = rows.select(*keys, "region_name", "unit", "industry", "value", "reference_value").join(
-        gdf, on="industry", how="left", maintain_order="left")
-    k, kg = pack_keys(df, keys), pack_keys(df, [*keys, "_group"])
+    ckeys = ["_rc", "year", "_mc"]
+    df = (rows.select(*keys, "_rc", "_mc", "_ic", "region_name", "unit", "value", "reference_value")
+          .join(gdf.lazy(), on="_ic", how="left", maintain_order="left").collect(engine=ROW_ENGINE))
+    k, kg = pack_keys(df, ckeys), pack_keys(df, [*ckeys, "_gc"])
     if k is not None and kg is not None:
         df = df.with_columns(k.alias("_k"), kg.alias("_kg"))
         gkeys, fine = ["_k"], ["_kg"]
     else:
-        gkeys, fine = keys, [*keys, "_group"]
+        gkeys, fine = keys, [*keys, "_gc"]
     lf = _with_closed_shares(df.lazy(), "value", "reference_value", gkeys, {"_P": fine})
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lf = lf.with_columns(
@@ -376,7 +421,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
         sp.unrelated_variety_term(p, "_P").alias("_uv"),
         sp.related_variety_term(p, "_P").alias("_rv"),
         conc.dissimilarity_term(a, b).alias("_dab"),
-        (pl.col("value").is_not_null() & pl.col("_group").is_null()).alias("_nogroup"),
+        (pl.col("value").is_not_null() & pl.col("_gc").is_null()).alias("_nogroup"),
         (pl.col("value").is_not_null() & pl.col("reference_value").is_not_null()).alias("_both"),
     )
     out = lf.group_by(gkeys).agg(
@@ -438,13 +483,15 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     Same formulas as :mod:`lqcalc.metrics.concentration` (tested equal), computed as
     row-level window terms summed by a plain group-by for speed.
     """
+    indicators = with_codes(indicators)
     keys = ["industry", "year", "measure", "region_level"]
-    lf = indicators.lazy().select(*keys, "region", "industry_name", "unit", "value", "region_total")
+    ckeys = ["_ic", "year", "_mc", "region_level"]
+    lf = indicators.lazy().select(*keys, "_ic", "_mc", "_rc", "industry_name", "unit", "value", "region_total")
     has_eg = estab is not None or plant_hhi is not None
     if estab is not None:
         est = indicators.lazy().filter(pl.col("measure") == estab).select(
-            "region", "industry", "year", pl.col("value").alias("_estabs"))
-        lf = lf.join(est, on=["region", "industry", "year"], how="left", nulls_equal=True, maintain_order="left")
+            "_rc", "_ic", "year", pl.col("value").alias("_estabs"))
+        lf = lf.join(est, on=["_rc", "_ic", "year"], how="left", nulls_equal=True, maintain_order="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_estabs"))
     if plant_hhi is not None:
@@ -453,12 +500,12 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
     x = pl.col("value")
     df = lf.collect(engine=ROW_ENGINE)
-    k = pack_keys(df, keys)
+    k = pack_keys(df, ckeys)
     if k is not None:
         df = df.with_columns(k.alias("_k"))
         gkeys = ["_k"]
     else:
-        gkeys = keys
+        gkeys = ckeys
     lf = _with_closed_shares(df.lazy(), "value", "region_total", gkeys)
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lq_key = conc.lq_order_key(a, b)
@@ -576,11 +623,16 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
     One row per region x industry x measure x period (rows of the end year), plus one row per
     region x measure x period for the region total (``industry`` = the total industry code,
     or ``"*"`` when the total is computed; shift-share components there are the sums over the
-    leaf industries).
+    leaf industries). The integer code columns of :func:`with_codes` come last (internal; the
+    ``growth`` table of :func:`build_tables` drops them).
     """
-    rows = base.filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("year").is_not_null())
+    base = with_codes(base)
+    rows = base.lazy().filter(
+        ~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("year").is_not_null()).select(
+        "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
+        "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE)
     cols = ["value", "region_total", "reference_value", "reference_total"]
-    keys = ["region", "industry", "measure"]
+    keys = ["_rc", "_ic", "_mc"]
     k = pack_keys(rows, keys)
     if k is not None:  # join on one exact integer key instead of three strings
         rows = rows.with_columns(k.alias("_k"))
@@ -634,19 +686,20 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
     # region totals
     tot_rows = (
         base.lazy().filter(~pl.col("is_reference_region") & pl.col("year").is_not_null())
-        .group_by(["region", "year", "measure"])
-        .agg(pl.col("region_name").drop_nulls().first(), pl.col("unit").drop_nulls().first(),
+        .group_by(["_rc", "year", "_mc"])
+        .agg(pl.col("region").first(), pl.col("measure").first(),
+             pl.col("region_name").drop_nulls().first(), pl.col("unit").drop_nulls().first(),
              pl.col("region_total").drop_nulls().first(), pl.col("reference_total").drop_nulls().first())
     )
-    rl = _pair_join(tot_rows, periods, ["region", "measure"], ["region_total", "reference_total"])
+    rl = _pair_join(tot_rows, periods, ["_rc", "_mc"], ["region_total", "reference_total"])
     comps = ["national_share", "industry_mix", "regional_shift", "em_competitive", "em_allocation"]
     leaf_sums = (
         df.lazy().filter(pl.col("is_leaf"))
-        .group_by(["region", "measure", "start_year", "end_year", "period"])
+        .group_by(["_rc", "_mc", "start_year", "end_year", "period"])
         .agg(*[pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in comps])
     )
     g_reg = gr.growth(rt0, rt1)
-    rl = rl.join(leaf_sums, on=["region", "measure", "start_year", "end_year", "period"], how="left", maintain_order="left").with_columns(
+    rl = rl.join(leaf_sums, on=["_rc", "_mc", "start_year", "end_year", "period"], how="left", maintain_order="left").with_columns(
         pl.lit(total_code).alias("industry"),
         pl.lit(total_name, dtype=pl.String).alias("industry_name"),
         rt0.alias("value0"), rt1.alias("value"),
@@ -664,6 +717,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         pl.lit(None, dtype=pl.Float64).alias("lq_change"),
         pl.lit(True).alias("is_total_industry"),
         pl.lit(True).alias("is_leaf"),
+        pl.lit(None, dtype=pl.UInt32).alias("_ic"),
     ).with_columns(
         join_reasons([
             gr.growth_reason(rt0, rt1),
@@ -676,7 +730,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "region", "region_name", "industry", "industry_name", "measure", "unit", "period", "start_year", "end_year",
         pl.col("value0").alias("start_value"), pl.col("value").alias("end_value"), "change", "growth", "cagr",
         "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
-        "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason",
+        "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason", *CODES.values(),
     ]
     ind_df, rl_df = ind.select(columns).collect(engine=ROW_ENGINE), rl.select(columns).collect(engine=ENGINE)
     return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "period", "start_year", "end_year"])], how="vertical_relaxed")
@@ -687,17 +741,18 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
                   estab: str | None, end_year: int | None) -> pl.DataFrame:
     """Cluster classes of every region x industry x measure of the end year."""
     year_pred = pl.col("year").is_null() if end_year is None else pl.col("year") == end_year
+    indicators, growth = with_codes(indicators), with_codes(growth)
     rows = indicators.lazy().filter(year_pred)
     g = growth.lazy().filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
-        "region", "industry", "measure", "growth", "cagr", "reference_growth", "relative_growth")
-    lf = rows.join(g, on=["region", "industry", "measure"], how="left", maintain_order="left")
+        *CODES.values(), "growth", "cagr", "reference_growth", "relative_growth")
+    lf = rows.join(g, on=list(CODES.values()), how="left", maintain_order="left")
     if estab is not None:
         est = indicators.lazy().filter(year_pred & (pl.col("measure") == estab)).select(
-            "region", "industry", pl.col("value").alias("establishments"))
-        lf = lf.join(est, on=["region", "industry"], how="left", maintain_order="left")
+            "_rc", "_ic", pl.col("value").alias("establishments"))
+        lf = lf.join(est, on=["_rc", "_ic"], how="left", maintain_order="left")
     else:
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments"))
-    grp = ["industry", "year", "measure", "region_level"]
+    grp = ["_ic", "year", "_mc", "region_level"]
     s = settings
     lf = lf.with_columns(
         pl.col("lq").quantile(s["strong_lq_percentile"], interpolation="linear").over(grp).alias("lq_cutoff"),
@@ -917,7 +972,9 @@ def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     [('A', 'x', 0.6666666666666666), ('A', 'y', 1.2), ('B', 'x', 1.3333333333333333), ('B', 'y', 0.8)]
     """
     settings = cl.cluster_settings(cfg.clusters)
-    measures = base["measure"].unique().drop_nulls().to_list()
+    # measures come in long runs: the unique is taken over the runs
+    measures = (base.select(pl.col("measure").rle().struct.field("value").unique(maintain_order=True))["value"]
+                .drop_nulls().to_list())
     plant_hhi = None
     if settings["plant_hhi_measure"]:
         pm = settings["plant_hhi_measure"]
@@ -930,18 +987,20 @@ def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
         measures = [m for m in measures if m != pm]
     estab = establishments_measure(measures, settings["establishments_measure"])
 
+    base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
     indicators = indicator_table(base, cfg.region_hierarchy)
     years = _years(base)
     periods = growth_periods(years, cfg.base_year, cfg.end_year, cfg.dynamic)
     end_year = None if not years else (int(cfg.end_year) if cfg.end_year is not None and len(years) >= 2 else years[-1])
     total_code = _total_code(base)
     growth = growth_table(base, periods, total_code, _total_name(base))
+    codes = list(CODES.values())
     return {
-        "indicators": indicators,
+        "indicators": indicators.drop(codes),
         "regions": region_table(base, settings),
         "industries": industry_table(indicators, settings, estab, plant_hhi),
-        "growth": growth,
+        "growth": growth.drop(codes, strict=False),
         "clusters": cluster_table(indicators, growth, settings, estab, end_year),
-        "intensity": intensity_table(base, list(cfg.intensity or [])),
-        "targets": targets_table(base, list(cfg.targets or []), total_code),
+        "intensity": intensity_table(base.drop(codes), list(cfg.intensity or [])),
+        "targets": targets_table(base.drop(codes), list(cfg.targets or []), total_code),
     }

@@ -73,13 +73,36 @@ def first_reason(*cases: tuple[pl.Expr, str]) -> pl.Expr:
     >>> df.select(first_reason((pl.col("d").is_null(), "x: d is missing"), (pl.col("d") == 0, "x: d is 0")))["literal"].to_list()
     ['x: d is 0', 'x: d is missing', None]
     """
+    return coded_reason(list(cases))
+
+
+def coded_reason(cases: list[tuple[pl.Expr, str | pl.Expr]]) -> pl.Expr:
+    """:func:`first_reason` where a text may also be a string expression.
+
+    The conditions pick a small integer code per row (cheap), and the code is turned into
+    its text in one lookup; a when/then chain of string literals would build a full string
+    column for every case. Expression texts are evaluated only where their case applies.
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"d": [0.0, None, 3.0], "u": ["m", "n", "o"]})
+    >>> e = coded_reason([(pl.col("d").is_null(), pl.concat_str(pl.lit("u="), pl.col("u"))), (pl.col("d") == 0, "d is 0")])
+    >>> df.select(e.alias("r"))["r"].to_list()
+    ['d is 0', 'u=n', None]
+    """
     if not cases:
         return pl.lit(None, dtype=pl.String)
-    chain = None
-    for cond, text in cases:
+    dtype = pl.UInt8 if len(cases) < 255 else pl.UInt32
+    code = None
+    for j, (cond, _text) in enumerate(cases, start=1):
         cond = cond.fill_null(False)
-        chain = pl.when(cond).then(pl.lit(text)) if chain is None else chain.when(cond).then(pl.lit(text))
-    return chain.otherwise(pl.lit(None, dtype=pl.String))
+        code = pl.when(cond).then(pl.lit(j, dtype)) if code is None else code.when(cond).then(pl.lit(j, dtype))
+    code = code.otherwise(pl.lit(None, dtype))
+    fixed = {j: t for j, (_c, t) in enumerate(cases, start=1) if isinstance(t, str)}
+    text = code.replace_strict(list(fixed), list(fixed.values()), default=None, return_dtype=pl.String)
+    for j, (_c, t) in enumerate(cases, start=1):
+        if not isinstance(t, str):
+            text = pl.when(code == j).then(t.cast(pl.String)).otherwise(text)
+    return text
 
 
 def zero_or_missing(name: str, what: str, e: pl.Expr) -> list[tuple[pl.Expr, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lqcalc.metrics._safe import ExprLike, as_expr, finite_or_null, first_reason, safe_div, zero_or_missing
+from lqcalc.metrics._safe import ExprLike, as_expr, coded_reason, finite_or_null, first_reason, safe_div, zero_or_missing
 
 #: z value of a two-sided 95% interval.
 Z95 = 1.959963984540054
@@ -223,16 +223,14 @@ def lq_ci_reason(x: ExprLike, region_total: ExprLike, reference_value: ExprLike,
     s = _scale_expr(u, scale)
     whole = pl.all_horizontal(_is_whole(x * s), _is_whole(rt * s), _is_whole(rv * s), _is_whole(rT * s))
     bad_unit = pl.concat_str(pl.lit("lq_ci: unit '"), u, pl.lit("' is not a count"))
-    return (
-        pl.when(x.is_null()).then(pl.lit("lq_ci: value is missing"))
-        .when(rt.is_null() | rv.is_null() | rT.is_null() | (rt == 0) | (rv == 0) | (rT == 0))
-        .then(pl.lit("lq_ci: lq is null"))
-        .when(s.is_null()).then(bad_unit)
-        .when(~whole.fill_null(False)).then(pl.lit("lq_ci: values are not whole counts"))
-        .when(x <= 0).then(pl.lit("lq_ci: value is 0 (no interval on the log scale)"))
-        .when(lq_log_variance(x, rt, rv, rT).is_null()).then(pl.lit("lq_ci: variance is not positive"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    return coded_reason([
+        (x.is_null(), "lq_ci: value is missing"),
+        (rt.is_null() | rv.is_null() | rT.is_null() | (rt == 0) | (rv == 0) | (rT == 0), "lq_ci: lq is null"),
+        (s.is_null(), bad_unit),
+        (~whole.fill_null(False), "lq_ci: values are not whole counts"),
+        (x <= 0, "lq_ci: value is 0 (no interval on the log scale)"),
+        (lq_log_variance(x, rt, rv, rT).is_null(), "lq_ci: variance is not positive"),
+    ])
 
 
 def lq_excl_own(x: ExprLike, region_total: ExprLike, reference_value: ExprLike, reference_total: ExprLike) -> pl.Expr:
