@@ -613,7 +613,9 @@ def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols
     ``keys``; the frame's own columns stay."""
     end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner", maintain_order="left").with_columns(
         pl.col("year").alias("end_year"))
-    start = frame.select(*keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
+    # only the start years can match: the hash table is built on those rows alone
+    start = frame.filter(pl.col("year").is_in(periods["start_year"].unique().implode())).select(
+        *keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
     return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True, maintain_order="left")
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from lqcalc.errors import UsageError, closest
+from lqcalc.errors import UsageError, closest, did_you_mean
 from lqcalc.hierarchy import leaf_codes, looks_like_total, nested_pairs, region_groups
 
 GROUP = ["year", "measure"]
@@ -35,21 +35,25 @@ class Totals:
     warnings: list[str] = field(default_factory=list)
 
 
-def _match_code(given: str, frame: pl.DataFrame, code_col: str, name_col: str, option: str) -> str:
-    """Find ``given`` among the codes, or else among the names (``全国`` -> ``000000``)."""
-    if (frame[code_col] == given).any():  # one comparison pass, no hash of every code
+def resolve_code(frame: pl.DataFrame, code_col: str, name_col: str, given: str, option: str) -> str:
+    """The code ``given`` names: itself when it is a code, else the one code of that name.
+
+    ``--reference-region 全国`` finds region ``000000`` when the readers named it so.
+    Raises :class:`UsageError` with a "did you mean" or the closest codes and names otherwise.
+    """
+    given = str(given)
+    if frame.height == 0 or (frame[code_col] == given).any():
         return given
-    codes = frame[code_col].unique().drop_nulls()
-    if given in set(codes.to_list()):
-        return given
-    names = frame.filter(pl.col(name_col).str.strip_chars() == given.strip())[code_col].unique().drop_nulls().to_list()
-    if len(names) == 1:
-        return names[0]
-    labels = codes.to_list() + frame[name_col].unique().drop_nulls().to_list()
-    near = closest(given, labels, 5)
+    named = frame.filter(pl.col(name_col).str.strip_chars() == given.strip())[code_col].unique().drop_nulls()
+    if named.len() == 1:
+        return named[0]
+    if named.len() > 1:
+        raise UsageError(f"{option} {given!r} names several codes: {', '.join(sorted(named.to_list()))}",
+                         hint=f"give the code instead, e.g. {option} {sorted(named.to_list())[0]!r}")
+    choices = sorted(set(frame[code_col].drop_nulls().unique().to_list() + frame[name_col].drop_nulls().unique().to_list()))
     raise UsageError(
-        f"{option} {given!r} is not a {code_col} code or name in the input",
-        hint="the closest are: " + ", ".join(repr(c) for c in near),
+        f"{option} {given!r} is not in the input (neither a {code_col} code nor a name)",
+        hint=did_you_mean(given, choices) or "closest values in the input: " + ", ".join(repr(c) for c in closest(given, choices)),
     )
 
 
@@ -100,9 +104,9 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
     """
     warnings: list[str] = []
     if reference_region is not None:
-        reference_region = _match_code(str(reference_region), tidy, "region", "region_name", "--reference-region")
+        reference_region = resolve_code(tidy, "region", "region_name", reference_region, "--reference-region")
     if total_industry is not None:
-        total_industry = _match_code(str(total_industry), tidy, "industry", "industry_name", "--total-industry")
+        total_industry = resolve_code(tidy, "industry", "industry_name", total_industry, "--total-industry")
 
     industries = tidy.select("industry", "industry_name").unique("industry", keep="first").sort("industry")
     codes = industries["industry"].to_list()

@@ -105,7 +105,7 @@ def test_reference_names_accepted(tmp_path, cli):
          ["in.csv:7", "column 'emp'", "'3x3'", "non_numeric"]),
         (LONG.replace("02,0161,2021,21", "02,0161,2021,-21"), LONG_ARGS, 3, ["negative", "in.csv:8"]),
         (LONG + "01,0161,2020,11,5\n", LONG_ARGS, 3, ["duplicate", "01 × 0161 × 2020"]),
-        (LONG, LONG_ARGS + ["--reference-region", "99"], 2, ["--reference-region '99'", "closest"]),
+        (LONG, LONG_ARGS + ["--reference-region", "99"], 2, ["--reference-region '99'", "closest values in the input: '01'"]),
         (LONG, LONG_ARGS + ["--total-industry", "000"], 2, ["--total-industry '000'"]),
         ("", LONG_ARGS, 3, ["empty"]),
         ("region,industry,year,emp\n", LONG_ARGS, 3, ["no data rows"]),

@@ -14,7 +14,7 @@ import polars as pl
 
 from lqcalc import schema
 from lqcalc.config import ReadOptions
-from lqcalc.errors import DataError, Problem, UsageError, closest, did_you_mean
+from lqcalc.errors import DataError, Problem, UsageError, did_you_mean
 from lqcalc.io.text import decode_bytes, parse_numbers, parse_years
 
 #: Column names tried, in order, when an option is not given.

@@ -20,7 +20,7 @@ Normalization, for every layout:
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Iterable
 

@@ -26,7 +26,6 @@ import polars as pl
 
 from lqcalc import schema
 from lqcalc.config import RunConfig
-from lqcalc.errors import DataError
 from lqcalc.validation import checks, suite
 from lqcalc.validation.checks import FLAG, YEAR_MAX, YEAR_MIN
 from lqcalc.validation.report import (ValidationReport, empty_rejected, failure_report_paths, fmt_value,

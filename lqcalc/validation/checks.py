@@ -20,7 +20,6 @@ from typing import Any
 import polars as pl
 
 from lqcalc import schema
-from lqcalc.errors import UsageError, closest, did_you_mean
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -169,19 +168,9 @@ def structure(tidy: pl.DataFrame) -> list[dict[str, Any]]:
 
 def _match(frame: pl.DataFrame, code_col: str, name_col: str, wanted: str, option: str) -> pl.Expr:
     """Expression selecting the rows of a named reference region / total industry."""
-    wanted = str(wanted)
-    if frame.height == 0:
-        return pl.col(code_col) == wanted
-    if (frame[code_col] == wanted).any():
-        return pl.col(code_col) == wanted
-    if (frame[name_col] == wanted).any():
-        return pl.col(name_col) == wanted
-    choices = frame[code_col].drop_nulls().unique().to_list() + frame[name_col].drop_nulls().unique().to_list()
-    raise UsageError(
-        f"{option} {wanted!r} is not in the input (neither a code nor a name)",
-        hint=did_you_mean(wanted, choices)
-        or "closest values in the input: " + ", ".join(repr(c) for c in closest(wanted, sorted(set(choices)))),
-    )
+    from lqcalc.totals import resolve_code
+
+    return pl.col(code_col) == resolve_code(frame, code_col, name_col, wanted, option)
 
 
 def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry: str | None,
