@@ -41,6 +41,11 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def progress(stage: str, seconds: float) -> None:
+    """One line on stderr per finished stage: a run stopped for memory still shows how far it got."""
+    print(f"stage {stage} {seconds:.2f} s, peak {peak_mb():.0f} MB", file=sys.stderr, flush=True)
+
+
 def table_function_times(prof: cProfile.Profile) -> dict[str, float]:
     """Cumulative seconds of each function of ``lqcalc.indicators`` called by build_tables."""
     st = pstats.Stats(prof)
@@ -51,7 +56,7 @@ def table_function_times(prof: cProfile.Profile) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def measure(path: Path, validate: bool = True) -> dict:
+def measure(path: Path, validate: bool = True, csv: bool = True) -> dict:
     """Run the stages on ``path`` and return timings (seconds), rates and peak memory."""
     import polars as pl
 
@@ -66,18 +71,20 @@ def measure(path: Path, validate: bool = True) -> dict:
     res: dict = {"input": str(path), "times": {}, "peak_mb_after": {}}
     T = res["times"]
 
-    csv = path.with_suffix(".csv")
-    if csv.exists():
+    csv_path = path.with_suffix(".csv")
+    if csv and csv_path.exists():
         # the read stage from CSV as well (text: every cell parsed and located)
         t = time.perf_counter()
-        tidy_csv, _ = read_inputs([str(csv)], cfg.read)
+        tidy_csv, _ = read_inputs([str(csv_path)], cfg.read)
         T["read_csv"] = time.perf_counter() - t
-        res["csv_bytes"] = csv.stat().st_size
+        progress("read_csv", T["read_csv"])
+        res["csv_bytes"] = csv_path.stat().st_size
         res["peak_mb_after"]["read_csv"] = peak_mb()
         del tidy_csv
     t = time.perf_counter()
     tidy, _ = read_inputs(cfg.inputs, cfg.read)
     T["read"] = time.perf_counter() - t
+    progress("read", T["read"])
     res["rows"] = tidy.height
     res["tidy_mb"] = round(tidy.estimated_size("mb"), 1)
     res["peak_mb_after"]["read"] = peak_mb()
@@ -87,21 +94,25 @@ def measure(path: Path, validate: bool = True) -> dict:
         import great_expectations  # noqa: F401
 
         T["import_great_expectations"] = time.perf_counter() - t
+        progress("import_great_expectations", T["import_great_expectations"])
         from lqcalc.validation import validate_tidy
 
         t = time.perf_counter()
         report = validate_tidy(tidy, cfg)
         T["validate"] = time.perf_counter() - t
+        progress("validate", T["validate"])
         res["validation_ok"] = bool(report.ok)
         res["peak_mb_after"]["validate"] = peak_mb()
 
     t = time.perf_counter()
     base = attach_totals(tidy, cfg.reference_region, cfg.total_industry).base
     T["totals"] = time.perf_counter() - t
+    progress("totals", T["totals"])
     res["base_mb"] = round(base.estimated_size("mb"), 1)
     t = time.perf_counter()
     lq = base.select(lqm.lq("value", "region_total", "reference_value", "reference_total").alias("lq"))
     T["lq"] = time.perf_counter() - t
+    progress("lq", T["lq"])
     res["lq_non_null"] = lq.height - lq["lq"].null_count()
     res["lq_stage_rows_per_s"] = round(tidy.height / (T["totals"] + T["lq"]))
     res["peak_mb_after"]["totals"] = peak_mb()
@@ -115,6 +126,7 @@ def measure(path: Path, validate: bool = True) -> dict:
     tables = build_tables(base, cfg)
     prof.disable()
     T["build_tables"] = time.perf_counter() - t
+    progress("build_tables", T["build_tables"])
     res["table_functions"] = table_function_times(prof)
     res["table_rows"] = {k: v.height for k, v in tables.items()}
     res["peak_mb_after"]["build_tables"] = peak_mb()
@@ -125,6 +137,7 @@ def measure(path: Path, validate: bool = True) -> dict:
         for name, df in tables.items():
             df.write_parquet(Path(d) / f"{name}.parquet", compression="zstd")
         T["write"] = time.perf_counter() - t
+    progress("write", T["write"])
     res["peak_mb_after"]["write"] = peak_mb()
     res["times"] = {k: round(v, 4) for k, v in T.items()}
     res["indicators_incl_validation_s"] = round(
@@ -139,8 +152,9 @@ def main() -> None:
     ap.add_argument("input", type=Path)
     ap.add_argument("--json", type=Path, help="write the result here as well")
     ap.add_argument("--skip-validate", action="store_true")
+    ap.add_argument("--no-csv", action="store_true", help="skip the CSV read even if the CSV exists")
     args = ap.parse_args()
-    res = measure(args.input, validate=not args.skip_validate)
+    res = measure(args.input, validate=not args.skip_validate, csv=not args.no_csv)
     text = json.dumps(res, indent=2)
     if args.json:
         args.json.write_text(text)
