@@ -30,7 +30,7 @@ from lqcalc.metrics import lq as lqm
 from lqcalc.metrics import shares as sh
 from lqcalc.metrics import shiftshare as ss
 from lqcalc.metrics import specialization as sp
-from lqcalc.metrics._safe import first_reason, join_reasons, safe_div
+from lqcalc.metrics._safe import coded_reason, first_reason, join_reasons, safe_div
 
 KEY_ORDER = ["region", "industry", "year", "measure"]
 TOTAL_STAR = "*"
@@ -774,13 +774,13 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
     )
     lq_null = pl.col("lq").is_null()
     g_null = pl.col("growth").is_null()
-    reasons = [
-        pl.when(lq_null).then(pl.lit("classes: lq is null")),
-        pl.when(~lq_null & g_null).then(pl.lit("class_nesta, class_quadrant: growth is null (one year only, or no "
-                                               "usable base-year value)")),
-        pl.when(~lq_null & ~g_null & pl.col("reference_growth").is_null()).then(
-            pl.lit("class_nesta, class_quadrant: reference growth is null")),
-        pl.when(~lq_null & pl.col("lq_ci_low").is_null()).then(pl.lit("ci_cluster: no confidence interval (see indicators)")),
+    reasons = [  # one case each, chosen by an integer code (no string column per case)
+        coded_reason([(lq_null, "classes: lq is null")]),
+        coded_reason([(~lq_null & g_null, "class_nesta, class_quadrant: growth is null (one year only, or no "
+                                          "usable base-year value)")]),
+        coded_reason([(~lq_null & ~g_null & pl.col("reference_growth").is_null(),
+                       "class_nesta, class_quadrant: reference growth is null")]),
+        coded_reason([(~lq_null & pl.col("lq_ci_low").is_null(), "ci_cluster: no confidence interval (see indicators)")]),
     ]
     lf = lf.with_columns(join_reasons(reasons).alias("null_reason"))
     out = lf.select(

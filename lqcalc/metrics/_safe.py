@@ -126,5 +126,5 @@ def join_reasons(reasons: Iterable[pl.Expr]) -> pl.Expr:
     reasons = list(reasons)
     if not reasons:
         return pl.lit(None, dtype=pl.String)
-    joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
-    return pl.when(joined.str.len_bytes() > 0).then(joined).otherwise(pl.lit(None, dtype=pl.String))
+    # all parts null gives "": that one value becomes null (the joined text is built once)
+    return pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
