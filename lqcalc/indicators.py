@@ -74,7 +74,16 @@ def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     missing = [(c, k) for c, k in CODES.items() if k not in df.columns]
     if not missing:
         return df
-    return df.with_columns(pl.col(c).cast(pl.Categorical).to_physical().alias(k) for c, k in missing)
+    exprs = []
+    for c, k in missing:
+        first = df[c][0] if df.height else None
+        if first is not None and df.select((pl.col(c) == first).all(ignore_nulls=False))[c][0]:
+            # one value only (typically the measure): its code as a constant, no hash of every row
+            code = pl.Series([first], dtype=pl.String).cast(pl.Categorical).to_physical()[0]
+            exprs.append(pl.lit(code, dtype=pl.UInt32).alias(k))
+        else:
+            exprs.append(pl.col(c).cast(pl.Categorical).to_physical().alias(k))
+    return df.with_columns(exprs)
 
 
 def _code_names(lf: pl.LazyFrame | pl.DataFrame, code: str, col: str) -> list[str]:
