@@ -50,6 +50,7 @@ class RunConfig:
     region_hierarchy: str | None = None                  # CSV region,parent
     clusters: dict[str, Any] = field(default_factory=dict)   # thresholds, see lqcalc.clusters
     tolerance: float = 0.005           # relative tolerance of "part > total" checks
+    gx: bool = True                    # run the Great Expectations suite (the polars rules always run)
     lang: str = "en"
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)

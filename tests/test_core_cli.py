@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -195,3 +196,18 @@ def test_province_codes_are_not_nested(tmp_path, cli):
     assert res.exit_code == 0, res.output
     tidy = pl.read_parquet(tmp_path / "o" / "tidy.parquet")
     assert {"500000", "510000"} <= set(tidy["region"])
+
+
+def test_no_gx_finds_exactly_what_the_gx_suite_finds(cli):
+    """--no-gx skips the Great Expectations engine, not a rule: same problems, same counts."""
+    import json as _json
+
+    src = Path(__file__).resolve().parents[1] / "data" / "samples" / "invalid" / "employment_with_errors.csv"
+    args = ["validate", src, "--reference-region", "全国", "--total-industry", "合计", "--json"]
+    with_gx, without = cli(*args), cli(*args, "--no-gx")
+    assert with_gx.exit_code == without.exit_code == 3
+    a, b = _json.loads(with_gx.stdout), _json.loads(without.stdout)
+    assert a["problems"] == b["problems"] and a["rules"] == b["rules"] and a["errors"] == b["errors"] > 0
+    assert [(s["rule"], s["unexpected_count"]) for s in a["expectations"]] == \
+        [(s["rule"], s["unexpected_count"]) for s in b["expectations"]]
+    assert b["settings"]["gx_version"].startswith("not run")
