@@ -64,7 +64,9 @@ def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     Two rows share a code exactly when they share the string (categorical codes, no hashing
     collisions), so joins and group keys on the codes give the same rows as on the strings at
     a fraction of the cost; each string column is encoded once per run instead of once per
-    table. The codes are internal: no output table keeps them.
+    table. Codes are comparable only between frames derived from one call (two separate
+    calls may code the same string differently). The codes are internal: no output table
+    keeps them.
 
     >>> df = with_codes(pl.DataFrame({"region": ["b", "a", "b", None], "industry": "x", "measure": "m"}))
     >>> c = df["_rc"].to_list()
@@ -752,11 +754,15 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
                   estab: str | None, end_year: int | None) -> pl.DataFrame:
     """Cluster classes of every region x industry x measure of the end year."""
     year_pred = pl.col("year").is_null() if end_year is None else pl.col("year") == end_year
-    indicators, growth = with_codes(indicators), with_codes(growth)
+    # the code columns of build_tables come from one encoding of the base frame; frames encoded
+    # apart would not share codes, so without them the join is on the strings
+    joint = all(k in indicators.columns and k in growth.columns for k in CODES.values())
+    key3 = list(CODES.values()) if joint else list(CODES)
+    indicators = with_codes(indicators)
     rows = indicators.lazy().filter(year_pred)
     g = growth.lazy().filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
-        *CODES.values(), "growth", "cagr", "reference_growth", "relative_growth")
-    lf = rows.join(g, on=list(CODES.values()), how="left", maintain_order="left")
+        *key3, "growth", "cagr", "reference_growth", "relative_growth")
+    lf = rows.join(g, on=key3, how="left", maintain_order="left")
     if estab is not None:
         est = indicators.lazy().filter(year_pred & (pl.col("measure") == estab)).select(
             "_rc", "_ic", pl.col("value").alias("establishments"))
