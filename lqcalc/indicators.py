@@ -1005,6 +1005,8 @@ def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     estab = establishments_measure(measures, settings["establishments_measure"])
 
     base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
+    # the regional indices first: their temporaries peak before the large indicator table exists
+    regions = region_table(base, settings)
     indicators = indicator_table(base, cfg.region_hierarchy)
     years = _years(base)
     periods = growth_periods(years, cfg.base_year, cfg.end_year, cfg.dynamic)
@@ -1014,7 +1016,7 @@ def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     codes = list(CODES.values())
     return {
         "indicators": indicators.drop(codes),
-        "regions": region_table(base, settings),
+        "regions": regions,
         "industries": industry_table(indicators, settings, estab, plant_hhi),
         "growth": growth.drop(codes, strict=False),
         "clusters": cluster_table(indicators, growth, settings, estab, end_year),
