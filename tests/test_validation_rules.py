@@ -331,3 +331,16 @@ def test_real_oews_is_valid_and_territories_show_as_extra_regions():
     assert rep.ok and rep.counts.get("exceeds_reference", 0) == 0 and rep.counts.get("exceeds_total", 0) == 0
     # the states plus DC, PR, GU and VI add up to more than the nation (PROVENANCE.md: they do not add up)
     assert [w["rule"] for w in rep.warnings] == ["parts_exceed_reference"]
+
+
+def test_zero_reference_is_not_an_excess_of_parts():
+    """0 employees in every region against a reference of 0 is a zero total, not parts > reference."""
+    t = schema.conform(pl.DataFrame({
+        "region": ["US", "US", "A", "A", "B", "B", "US", "A", "B"],
+        "industry": ["10", "x", "10", "x", "10", "x", "y", "y", "y"],
+        "measure": "m", "value": [10.0, 0.0, 5.0, 0.0, 5.0, 0.0, 10.0, 5.0, 6.0]}))
+    rep = validate_tidy(t, RunConfig(reference_region="US", total_industry="10", gx=False))
+    rules = [w.rule for w in rep.warnings_in("en")]
+    assert "zero_total" in rules
+    excess = [w for w in rep.warnings_in("en") if w.rule == "parts_exceed_reference"]
+    assert len(excess) == 1 and "nan" not in excess[0].message  # only y: 11 against 10

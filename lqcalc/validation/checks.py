@@ -419,7 +419,9 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
                       "file": row["source_file"], "line": row["source_line"], "column": "value", "value": _num(row["_mval"])})
     if checked.reference_stats is not None:
         bad = (checked.reference_stats.rename({"_psum": "_parts", "_mval": "_ref"})
-               .filter(pl.col("_n") > 1).with_columns((pl.col("_parts") / pl.col("_ref") - 1).alias("_excess")))
+               .filter(pl.col("_n") > 1)
+               # a zero reference is reported as zero_total; 0/0 must not count as an excess
+               .with_columns(pl.when(pl.col("_ref") > 0).then(pl.col("_parts") / pl.col("_ref") - 1).alias("_excess")))
         # one warning per measure: overlapping or extra regions show up in many cells at once
         for measure in bad.filter(pl.col("_excess") > tol)["measure"].unique().sort().to_list():
             mb = bad.filter(pl.col("measure") == measure)
