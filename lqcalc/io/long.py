@@ -15,7 +15,8 @@ import polars as pl
 from lqcalc import schema
 from lqcalc.config import ReadOptions
 from lqcalc.errors import DataError, Problem, UsageError, did_you_mean
-from lqcalc.io.text import decode_bytes, parse_numbers, parse_years
+from lqcalc.io.grid import decode_bytes
+from lqcalc.io.text import parse_numbers, parse_years
 
 #: Column names tried, in order, when an option is not given.
 DEFAULT_COLUMNS = {
@@ -69,7 +70,7 @@ def read_table_as_text(path: Path, opts: ReadOptions) -> tuple[pl.DataFrame, dic
     data = path.read_bytes()
     if not data.strip():
         raise DataError(f"{path} is empty", [Problem("empty_file", "the file has no content", str(path), hint="check the download")])
-    text, encoding = decode_bytes(data, path, opts.encoding)
+    text, encoding = decode_bytes(data, str(path), opts.encoding)
     info.update(format="csv", encoding=encoding)
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = max([",", ";", "\t"], key=first.count)

@@ -1,64 +1,21 @@
 """Turning raw cells into numbers and codes, with every failure located.
 
-Shared by all readers: missing markers, thousands separators, strict decoding.
+Shared by all readers: missing markers, thousands separators, years. (Strict decoding of
+text files is :func:`lqcalc.io.grid.decode_bytes`.)
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 
-from lqcalc.errors import DataError, Problem
+from lqcalc.errors import Problem
 
 #: Cell contents that mean "missing or suppressed" in statistical tables.
 MISSING_MARKERS = ["", "—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "na", "*", "x", "X", "(D)", "(S)", "#N/A", "null", "NULL"]
 
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-
-
-def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> tuple[str, str]:
-    """Decode file bytes strictly: UTF-8 (with or without BOM), else GB18030.
-
-    Never lossy: an undecodable byte raises :class:`DataError` naming the line and byte.
-
-    >>> decode_bytes("地区".encode("gbk"), "f.csv")
-    ('地区', 'gb18030')
-    >>> decode_bytes("\\ufeffa".encode("utf-8"), "f.csv")
-    ('a', 'utf-8-sig')
-    """
-    candidates = [encoding] if encoding else ["utf-8-sig", "gb18030"]
-    last: UnicodeDecodeError | None = None
-    for enc in candidates:
-        codec = {"gbk": "gb18030", "gb2312": "gb18030", "utf-8": "utf-8-sig", "utf8": "utf-8-sig"}.get(enc.lower(), enc)
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError as exc:
-            last = exc
-            continue
-        except LookupError as exc:
-            from lqcalc.errors import UsageError
-
-            raise UsageError(f"unknown encoding {enc!r}", hint="use utf-8, gb18030 or gbk") from exc
-        if codec == "utf-8-sig":
-            return text, ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
-        return text, codec
-    assert last is not None
-    line = data[: last.start].count(b"\n") + 1
-    bad = data[last.start : last.start + 4]
-    raise DataError(
-        f"cannot decode {path} as {' or '.join(candidates)}",
-        [
-            Problem(
-                "encoding",
-                f"byte sequence {bad!r} at byte {last.start} is not valid text in any of {', '.join(candidates)}",
-                file=str(path),
-                line=line,
-                hint="save the file as UTF-8 or GB18030, or pass --encoding with the right codec",
-            )
-        ],
-    )
 
 
 def parse_numbers(
