@@ -39,10 +39,9 @@ class Stages:
         self._close()
         self._name = name
         self._t = time.perf_counter()
-        if not self.quiet:
-            import click
+        from lqcalc.progress import note
 
-            click.echo(f"• {label} …", err=True)
+        note(f"• {label} …", self.quiet)
 
     def _close(self) -> None:
         if self._name is not None:

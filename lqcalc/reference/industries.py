@@ -54,31 +54,27 @@ def read_table(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def _name_index(sources: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    """normalized name -> code from (table, name column, code column) sources; earlier wins."""
+    out: dict[str, str] = {}
+    for table, name_col, code_col in sources:
+        for r in read_table(table):
+            out.setdefault(_norm(r[name_col]), r[code_col])
+    return out
+
+
 @lru_cache(maxsize=1)
 def _chinese_names() -> dict[str, str]:
     """normalized Chinese industry name -> code (GB/T 4754 all editions, aliases, culture 2018)."""
-    out: dict[str, str] = {}
-    for r in read_table("gbt4754_sections.csv"):
-        out.setdefault(_norm(r["name"]), r["code"])
-    for r in read_table("cn_industry_aliases.csv"):
-        out.setdefault(_norm(r["name"]), r["code"])
-    for r in read_table("cultural_industries_2018.csv"):
-        out.setdefault(_norm(r["name"]), r["code"])
-    return out
+    return _name_index((("gbt4754_sections.csv", "name", "code"), ("cn_industry_aliases.csv", "name", "code"),
+                        ("cultural_industries_2018.csv", "name", "code")))
 
 
 @lru_cache(maxsize=1)
 def _english_names() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for r in read_table("gbt4754_sections.csv"):
-        out.setdefault(_norm(r["name_en"]), r["code"])
-    for r in read_table("naics_sectors.csv"):
-        out.setdefault(_norm(r["name"]), r["code"])
-    for r in read_table("soc_major_groups.csv"):
-        out.setdefault(_norm(r["name"]), r["code"])
-    for r in read_table("dcms_creative_sic.csv"):
-        out.setdefault(_norm(r["name"]), r["sic4"])
-    return out
+    """normalized English industry name -> code (GB/T 4754, NAICS, SOC, DCMS creative SIC)."""
+    return _name_index((("gbt4754_sections.csv", "name_en", "code"), ("naics_sectors.csv", "name", "code"),
+                        ("soc_major_groups.csv", "name", "code"), ("dcms_creative_sic.csv", "name", "sic4")))
 
 
 def lookup_industry(name: str) -> str | None:
