@@ -71,19 +71,21 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
         click.echo(f"warning: {w}", err=True)
     if quiet:
         return
-    ind = result.tables["indicators"]
+    ind = result.tables["indicators"].lazy()   # a scan of the written table
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))
-    latest = ind["year"].max()
+    latest = ind.select(pl.col("year").max()).collect().item()
     strongest = (
         ind.filter(pl.col("lq").is_not_null() & ((pl.col("year") == latest) if latest is not None else pl.lit(True)))
+        .top_k(top, by="lq")
         .sort("lq", descending=True)
-        .head(top)
-        .select("region", *[c for c in ("region_name",) if ind["region_name"].null_count() < ind.height],
-                "industry", *[c for c in ("industry_name",) if ind["industry_name"].null_count() < ind.height],
-                "year", "measure", pl.col("value").round(2), pl.col("lq").round(3))
+        .select("region", "region_name", "industry", "industry_name", "year", "measure",
+                pl.col("value").round(2), pl.col("lq").round(3))
+        .collect()
     )
+    strongest = strongest.select(c for c in strongest.columns
+                                 if c not in ("region_name", "industry_name") or strongest[c].null_count() < strongest.height)
     if strongest.height:
         with pl.Config(tbl_rows=top, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, fmt_str_lengths=40,
                        tbl_width_chars=120, float_precision=None, fmt_float="full"):
@@ -110,6 +112,9 @@ Examples:
               help="A target to reach: reports the required CAGR (repeatable).")
 @click.option("--region-hierarchy", metavar="CSV", type=click.Path(dir_okay=False), help="CSV region,parent for LQ against a parent region.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of summary labels and charts.")
+@click.option("--partition-rows", type=click.IntRange(min=1), metavar="N",
+              help="Rows held in memory at once (default 4,000,000): a larger input is read, validated and "
+                   "computed a few whole years at a time, with the same results. Lower it when memory is short.")
 @click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable run summary.")

@@ -51,6 +51,7 @@ class RunConfig:
     clusters: dict[str, Any] = field(default_factory=dict)   # thresholds, see lqcalc.clusters
     tolerance: float = 0.005           # relative tolerance of "part > total" checks
     gx: bool = True                    # run the Great Expectations suite (the polars rules always run)
+    partition_rows: int = 4_000_000   # larger inputs are processed a few years at a time
     lang: str = "en"
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)

@@ -988,38 +988,8 @@ def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     >>> tables["indicators"].select("region", "industry", "lq").rows()
     [('A', 'x', 0.6666666666666666), ('A', 'y', 1.2), ('B', 'x', 1.3333333333333333), ('B', 'y', 0.8)]
     """
-    settings = cl.cluster_settings(cfg.clusters)
-    # measures come in long runs: the unique is taken over the runs
-    measures = (base.select(pl.col("measure").rle().struct.field("value").unique(maintain_order=True))["value"]
-                .drop_nulls().to_list())
-    plant_hhi = None
-    if settings["plant_hhi_measure"]:
-        pm = settings["plant_hhi_measure"]
-        if pm not in measures:
-            raise UsageError(f"[clusters] plant_hhi_measure {pm!r} is not a measure of the input",
-                             hint=did_you_mean(pm, measures) or None)
-        plant_hhi = (base.filter(pl.col("measure") == pm).group_by(["industry", "year"])
-                     .agg(pl.col("value").drop_nulls().first().alias("_plant_hhi")))
-        base = base.filter(pl.col("measure") != pm)
-        measures = [m for m in measures if m != pm]
-    estab = establishments_measure(measures, settings["establishments_measure"])
+    from lqcalc.builder import build_all
 
-    base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
-    # the regional indices first: their temporaries peak before the large indicator table exists
-    regions = region_table(base, settings)
-    indicators = indicator_table(base, cfg.region_hierarchy)
-    years = _years(base)
-    periods = growth_periods(years, cfg.base_year, cfg.end_year, cfg.dynamic)
-    end_year = None if not years else (int(cfg.end_year) if cfg.end_year is not None and len(years) >= 2 else years[-1])
-    total_code = _total_code(base)
-    growth = growth_table(base, periods, total_code, _total_name(base))
-    codes = list(CODES.values())
-    return {
-        "indicators": indicators.drop(codes),
-        "regions": regions,
-        "industries": industry_table(indicators, settings, estab, plant_hhi),
-        "growth": growth.drop(codes, strict=False),
-        "clusters": cluster_table(indicators, growth, settings, estab, end_year),
-        "intensity": intensity_table(base.drop(codes), list(cfg.intensity or [])),
-        "targets": targets_table(base.drop(codes), list(cfg.targets or []), total_code),
-    }
+    tables = build_all(base, cfg)
+    return {name: tables[name] for name in
+            ("indicators", "regions", "industries", "growth", "clusters", "intensity", "targets")}

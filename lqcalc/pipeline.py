@@ -21,31 +21,35 @@ class RunResult:
     """What a run produced: the output directory, its tables and the manifest."""
 
     out: Path
-    tables: dict[str, pl.DataFrame]
+    tables: dict[str, pl.LazyFrame]     # scans of the written tables
     manifest: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
 
 
 class Stages:
-    """Timing of the pipeline stages, reported on stderr unless quiet."""
+    """Timing of the pipeline stages (summed over partitions), reported on stderr unless quiet."""
 
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.times: dict[str, float] = {}
         self._t = time.perf_counter()
         self._name: str | None = None
+        self._announced: set[str] = set()
 
-    def start(self, name: str, label: str) -> None:
+    def start(self, name: str, label: str | None = None) -> None:
+        """Close the running stage and start ``name`` (announced once, with ``label``)."""
         self._close()
         self._name = name
         self._t = time.perf_counter()
-        from lqcalc.progress import note
+        if label and name not in self._announced:
+            from lqcalc.progress import note
 
-        note(f"• {label} …", self.quiet)
+            self._announced.add(name)
+            note(f"• {label} …", self.quiet)
 
     def _close(self) -> None:
         if self._name is not None:
-            self.times[self._name] = round(time.perf_counter() - self._t, 4)
+            self.times[self._name] = round(self.times.get(self._name, 0.0) + time.perf_counter() - self._t, 4)
             self._name = None
 
     def done(self) -> dict[str, float]:
@@ -86,11 +90,31 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
     return chosen
 
 
+def _gate_api():
+    try:
+        from lqcalc.validation import PartitionGate, validation_context
+    except ImportError:
+        from lqcalc._gate_stub import PartitionGate, validation_context
+
+    return PartitionGate, validation_context
+
+
 def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
-    """Run the whole pipeline and write ``cfg.out`` atomically; raise on any problem."""
-    from lqcalc.indicators import build_tables
+    """Run the whole pipeline and write ``cfg.out`` atomically; raise on any problem.
+
+    The input is processed one partition (a set of whole years, at most
+    ``cfg.partition_rows`` rows, see :mod:`lqcalc.io.source`) at a time: read, validate,
+    denominators, every per-year table, appended to the output files. Growth, shift-share
+    and clusters take the rows of their start and end years; the validation report covers
+    the whole table. A table within the row budget is one partition.
+    """
+    from lqcalc.builder import TableBuilder
+    from lqcalc.errors import DataError
+    from lqcalc.io.source import open_source
+    from lqcalc.output.appender import TableAppender
     from lqcalc.output.atomic import atomic_directory, check_target
     from lqcalc.output.manifest import sha256_file, versions, write_manifest
+    from lqcalc.progress import progress
     from lqcalc.totals import attach_totals
 
     stages = stages or Stages(cfg.quiet)
@@ -99,54 +123,99 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     check_target(Path(cfg.out).absolute())
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
-    tidy, infos, defaults = read_stage(cfg)
-    rows_read = tidy.height
+    source = open_source(cfg.inputs, cfg.read)
+    defaults = _defaults_from_input(cfg, source.tidy, source.infos) if hasattr(source, "tidy") else {}
+    plan = source.plan(cfg.partition_rows)
+    single = len(plan) == 1
+    years = sorted({y for p in plan for y in p.years if y is not None})
 
     stages.start("validate", "validating")
-    from lqcalc.validation import gate
+    PartitionGate, validation_context = _gate_api()
+    context = validation_context(source.lazy())
+    pgate = PartitionGate(cfg, context, report=cfg.report)
+    measures = source.lazy().select(pl.col("measure").unique(maintain_order=True)).collect()["measure"].drop_nulls().to_list()
 
-    checked = gate(tidy, cfg, report=cfg.report)
-    used, rejected = checked.good, checked.rejected
-    warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)]
-
-    stages.start("indicators", "computing indicators")
-    totals = attach_totals(used, cfg.reference_region, cfg.total_industry)
-    tables = build_tables(totals.base, cfg)
-
-    stages.start("write", f"writing {cfg.out}")
-    manifest: dict[str, Any] = {
-        "lqcalc_version": versions()["lqcalc"],
-        "versions": versions(),
-        "inputs": [
-            {"path": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for p in cfg.inputs
-        ],
-        "read": infos,
-        "settings": cfg.to_dict(),
-        "defaults_from_input": defaults,
-        "reference_region": totals.reference_region,
-        "total_industry": totals.total_industry,
-        "rows": {"read": rows_read, "used": used.height, "rejected": rejected.height},
-        "validation": checked.report.manifest_entry(),
-        "warnings": warnings + totals.warnings,
-    }
-    if rows_read != used.height + rejected.height:
-        raise InternalError(f"row accounting failed: read {rows_read}, used {used.height}, rejected {rejected.height}")
+    builder: TableBuilder | None = None
+    rows = {"read": 0, "used": 0, "rejected": 0}
+    warnings_seen: dict[str, None] = {}
+    resolved: dict[str, str | None] = {}
+    manifest: dict[str, Any] = {}
     with atomic_directory(cfg.out) as tmp:
-        tidy.write_parquet(tmp / "tidy.parquet", compression="zstd")
-        outputs = {"tidy": tidy.height}
-        if rejected.height:
-            rejected.write_parquet(tmp / "rejected.parquet", compression="zstd")
-            outputs["rejected"] = rejected.height
+        app = TableAppender(tmp, single=single)
+        parts = plan if single else progress(plan, f"{len(plan)} partitions", quiet=cfg.quiet)
+        for part in parts:
+            stages.start("read")
+            tidy = source.read(part, single)
+            rows["read"] += tidy.height
+            if getattr(source, "problems", None):
+                continue  # unreadable cells: only look for more of them
+            stages.start("write")
+            app.write("tidy", tidy)
+            stages.start("validate")
+            good, rejected = pgate.check(tidy)
+            del tidy
+            rows["rejected"] += rejected.height
+            if rejected.height:
+                stages.start("write")
+                app.write("rejected", rejected)
+            if good is None:
+                continue  # the run will fail: keep validating, compute nothing
+            rows["used"] += good.height
+            if good.height == 0:
+                continue
+            stages.start("indicators", "computing indicators")
+            totals = attach_totals(good, cfg.reference_region, cfg.total_industry)
+            del good
+            resolved.setdefault("reference_region", totals.reference_region)
+            resolved.setdefault("total_industry", totals.total_industry)
+            for w in totals.warnings:
+                warnings_seen.setdefault(w)
+            if builder is None:
+                builder = TableBuilder(cfg, years=years, measures=measures)
+            tables = builder.add(totals.base)
+            del totals
+            stages.start("write", f"writing {cfg.out}")
+            for name, df in tables.items():
+                app.write(name, df)
+            del tables
+        problems = getattr(source, "problems", None)
+        if problems:
+            raise DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
+        stages.start("validate")
+        checked = pgate.finish()
+        stages.start("indicators")
+        if builder is None:
+            raise InternalError("no partition was computed although validation passed")
+        for name, df in builder.finish().items():
+            app.write(name, df)
+        app.close()
+        stages.start("write")
+        warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)] + list(warnings_seen)
+        if rows["read"] != rows["used"] + rows["rejected"]:
+            raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
+                                f"rejected {rows['rejected']}")
+        manifest.update({
+            "lqcalc_version": versions()["lqcalc"],
+            "versions": versions(),
+            "inputs": [
+                {"path": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for p in cfg.inputs
+            ],
+            "read": source.infos,
+            "settings": cfg.to_dict(),
+            "defaults_from_input": defaults,
+            "reference_region": resolved.get("reference_region"),
+            "total_industry": resolved.get("total_industry"),
+            "rows": rows,
+            "partitions": [{"years": list(p.years), "rows": p.rows} for p in plan],
+            "validation": checked.report.manifest_entry(),
+            "warnings": warnings,
+        })
         checked.report.write(tmp / "validation.html", tmp / "validation.json", lang=cfg.lang)
-        for name in TABLE_NAMES:
-            if name in tables:
-                tables[name].write_parquet(tmp / f"{name}.parquet", compression="zstd")
-                outputs[name] = tables[name].height
+        outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES] if app.has(name)}
         from lqcalc.output import write_analyst_outputs
 
-        all_tables = {"tidy": tidy, **tables}
-        if rejected.height:
-            all_tables["rejected"] = rejected
+        all_tables = {name: pl.read_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
+                      if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None)
         manifest["outputs"] = outputs
@@ -154,4 +223,6 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         manifest["write_timings"] = extras.get("timings", {})
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
-    return RunResult(Path(cfg.out), tables, manifest, manifest["warnings"])
+    out = Path(cfg.out)
+    tables_out = {name: pl.scan_parquet(out / f"{name}.parquet") for name in TABLE_NAMES if (out / f"{name}.parquet").exists()}
+    return RunResult(out, tables_out, manifest, manifest["warnings"])

@@ -197,20 +197,12 @@ def _numbers(df: pl.DataFrame, columns: list[str], *, file: str,
     return df.with_columns(fix), problems, counts
 
 
-def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
-    """Read one long table into the tidy table.
+def resolve_columns(columns: list[str], path: Path, opts: ReadOptions) -> dict:
+    """The column of each role (region, industry, year, names, values) among ``columns``.
 
-    Each ``--value-col`` becomes a measure named after the column. Returns the tidy frame
-    and a dict describing what was read (format, encoding, rows, normalizations).
-    Raises :class:`DataError` with every unparseable cell located.
+    Raises :class:`UsageError` with a "did you mean" when a named column is not there, a
+    required role has no column, or one column is given two roles.
     """
-    path = Path(path)
-    if not path.exists():
-        raise UsageError(f"input file not found: {path}")
-    raw, info = read_table_as_text(path, opts)
-    columns = [c for c in raw.columns if c != "__line"]
-    if raw.height == 0:
-        raise DataError(f"{path} has a header but no data rows", [Problem("no_rows", "no data rows after the header", str(path), 1)])
     region_col = _resolve(opts.region_col, "region_col", columns, path, True)
     industry_col = _resolve(opts.industry_col, "industry_col", columns, path, True)
     year_col = _resolve(opts.year_col, "year_col", columns, path, False)
@@ -228,8 +220,19 @@ def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
     used = {region_col, industry_col, year_col, *value_cols}
     if len(used - {None}) < len([c for c in [region_col, industry_col, year_col, *value_cols] if c]):
         raise UsageError(f"{path}: the same column is given for two roles", hint="check --region-col, --industry-col, --year-col and --value-col")
+    return {"region": region_col, "industry": industry_col, "year": year_col, "values": value_cols,
+            "region_name": rname_col, "industry_name": iname_col}
 
-    file = str(path)
+
+def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions) -> tuple[pl.DataFrame, list[Problem], dict[str, int]]:
+    """Turn the rows ``raw`` of a long table (columns as read plus ``__line``) into tidy rows.
+
+    Returns the tidy rows, every cell that cannot be read (located) and the normalization
+    counts; the caller decides when to raise. Works on any slice of a file's rows (the
+    partitioned reader calls it once per partition).
+    """
+    region_col, industry_col, year_col = cols["region"], cols["industry"], cols["year"]
+    rname_col, iname_col, value_cols = cols["region_name"], cols["industry_name"], cols["values"]
     problems: list[Problem] = []
     df = raw.select(
         pl.col("__line"),
@@ -252,8 +255,6 @@ def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
     df, num_problems, counts = _numbers(df, val_names, file=file, zero_as_missing=opts.zero_as_missing)
     rename = dict(zip(val_names, value_cols))
     problems += [Problem(p.rule, p.message, p.file, p.line, rename.get(p.column, p.column), p.value, p.hint) for p in num_problems]
-    if problems:
-        raise DataError(f"{path}: {len(problems)} cell(s) cannot be read", problems)
 
     if len(val_names) == 1:
         # one measure: a rename, not an unpivot (which copies every column: 1.6 GB at 22M rows)
@@ -269,11 +270,28 @@ def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
         pl.lit(file).alias("source_file"),
         pl.lit(opts.unit).alias("unit"),
     )
-    info.update(
-        layout="long",
-        rows=raw.height,
-        columns={"region": region_col, "industry": industry_col, "year": year_col, "values": value_cols,
-                 "region_name": rname_col, "industry_name": iname_col},
-        **counts,
-    )
-    return schema.conform(tidy), info
+    return schema.conform(tidy), problems, counts
+
+
+def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
+    """Read one long table into the tidy table.
+
+    Each ``--value-col`` becomes a measure named after the column. Returns the tidy frame
+    and a dict describing what was read (format, encoding, rows, normalizations).
+    Raises :class:`DataError` with every unparseable cell located.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"input file not found: {path}")
+    raw, info = read_table_as_text(path, opts)
+    columns = [c for c in raw.columns if c != "__line"]
+    if raw.height == 0:
+        raise DataError(f"{path} has a header but no data rows", [Problem("no_rows", "no data rows after the header", str(path), 1)])
+    cols = resolve_columns(columns, path, opts)
+    tidy, problems, counts = to_tidy(raw, cols, str(path), opts)
+    if problems:
+        raise DataError(f"{path}: {len(problems)} cell(s) cannot be read", problems)
+    info.update(layout="long", rows=raw.height, columns={
+        "region": cols["region"], "industry": cols["industry"], "year": cols["year"], "values": cols["values"],
+        "region_name": cols["region_name"], "industry_name": cols["industry_name"]}, **counts)
+    return tidy, info

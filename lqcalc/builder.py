@@ -1,0 +1,205 @@
+"""The output tables of a run, built one partition (a set of whole years) at a time.
+
+Every table of :mod:`lqcalc.indicators` is computed within one year (``indicators``,
+``regions``, ``industries``, ``intensity``) except three: ``growth`` pairs a start and an end
+year, ``clusters`` needs the end year and its growth, ``targets`` reads a few series across
+years. :class:`TableBuilder` therefore takes the base frame (:func:`lqcalc.totals.attach_totals`)
+of each partition in turn, returns that partition's rows of every table, keeps the base rows
+of the start years that a later partition will need, and computes the growth of a period
+when its end year arrives. A table given in one partition gives exactly the tables of
+:func:`lqcalc.indicators.build_tables`; given in several, the same rows (in partition
+order).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lqcalc.config import RunConfig
+from lqcalc.errors import UsageError, did_you_mean
+from lqcalc.indicators import (CODES, _total_code, _total_name, _years, cluster_table, establishments_measure,
+                               growth_periods, growth_table, indicator_table, industry_table, intensity_table,
+                               parse_target, region_table, targets_table, with_codes)
+from lqcalc.metrics import clusters as cl
+
+#: Tables produced partition by partition (``targets`` comes at :meth:`TableBuilder.finish`).
+PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity"]
+
+_CODE_COLS = list(CODES.values())
+
+#: Base columns the growth table reads (kept for the start years of later periods).
+_GROWTH_COLS = ["region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
+                "region_total", "reference_value", "reference_total", "is_reference_region", "is_total_industry",
+                "is_leaf"]
+
+
+def _measures(base: pl.DataFrame) -> list[str]:
+    # measures come in long runs: the unique is taken over the runs
+    return (base.select(pl.col("measure").rle().struct.field("value").unique(maintain_order=True))["value"]
+            .drop_nulls().to_list())
+
+
+class TableBuilder:
+    """Build the tables of a run from the base frame of each partition in turn.
+
+    Parameters
+    ----------
+    cfg : RunConfig
+        Uses ``base_year``, ``end_year``, ``dynamic``, ``intensity``, ``targets``,
+        ``region_hierarchy`` and ``clusters``.
+    years : list of int
+        Every year of the whole input (the growth periods are chosen from them).
+    measures : list of str
+        Every measure of the whole input.
+
+    Examples
+    --------
+    >>> from lqcalc.totals import attach_totals
+    >>> from lqcalc.schema import conform
+    >>> t = conform(pl.DataFrame({"region": ["A", "B"] * 2, "industry": "x", "measure": "emp",
+    ...                           "year": [2020, 2020, 2021, 2021], "value": [1.0, 3.0, 2.0, 2.0]}))
+    >>> b = TableBuilder(RunConfig(), years=[2020, 2021], measures=["emp"])
+    >>> first = b.add(attach_totals(t.filter(pl.col("year") == 2020)).base)
+    >>> first["growth"].height                         # the period ends in 2021
+    0
+    >>> last = b.add(attach_totals(t.filter(pl.col("year") == 2021)).base)
+    >>> last["growth"].filter(pl.col("industry") == "x").select("region", "growth").rows()
+    [('A', 1.0), ('B', -0.33333333333333337)]
+    """
+
+    def __init__(self, cfg: RunConfig, years: list[int], measures: list[str]):
+        self.cfg = cfg
+        self.settings = cl.cluster_settings(cfg.clusters)
+        self.plant_measure = self.settings["plant_hhi_measure"]
+        if self.plant_measure and self.plant_measure not in measures:
+            raise UsageError(f"[clusters] plant_hhi_measure {self.plant_measure!r} is not a measure of the input",
+                             hint=did_you_mean(self.plant_measure, measures) or None)
+        self.estab = establishments_measure([m for m in measures if m != self.plant_measure],
+                                            self.settings["establishments_measure"])
+        self.years = sorted(years)
+        self.periods = growth_periods(self.years, cfg.base_year, cfg.end_year, cfg.dynamic)
+        if not self.years:
+            self.end_year = None
+        else:
+            self.end_year = int(cfg.end_year) if cfg.end_year is not None and len(self.years) >= 2 else self.years[-1]
+        self.targets = [parse_target(s) for s in cfg.targets or []]
+        self._cache: dict[int, pl.DataFrame] = {}
+        self._target_rows: list[pl.DataFrame] = []
+        self._growth_schema_done = False
+        self._total_code: str | None = None
+        self._total_name: str | None = None
+        self._no_clusters: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        self.clusters_done = False
+
+    # ------------------------------------------------------------------ partitions
+    def add(self, base: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        """The rows of every partition table for the base frame ``base`` (whole years)."""
+        plant_hhi = None
+        if self.plant_measure:
+            pm = self.plant_measure
+            plant_hhi = (base.filter(pl.col("measure") == pm).group_by(["industry", "year"])
+                         .agg(pl.col("value").drop_nulls().first().alias("_plant_hhi")))
+            base = base.filter(pl.col("measure") != pm)
+        self._note_total(base)
+        base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
+        present = set(base["year"].unique().to_list())
+        out: dict[str, pl.DataFrame] = {}
+        # the regional indices first: their temporaries peak before the large indicator table exists
+        out["regions"] = region_table(base, self.settings)
+        indicators = indicator_table(base, self.cfg.region_hierarchy)
+        out["industries"] = industry_table(indicators, self.settings, self.estab, plant_hhi)
+        growth, joint = self._growth(base, present)
+        out["growth"] = growth.drop(_CODE_COLS, strict=False)
+        if self.end_year in present:
+            ind = indicators if joint else indicators.drop(_CODE_COLS)
+            g = growth if joint else out["growth"]
+            out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
+            self.clusters_done = True
+        elif self._no_clusters is None:
+            self._no_clusters = (indicators.head(0).drop(_CODE_COLS), out["growth"].head(0))
+        out["indicators"] = indicators.drop(_CODE_COLS)
+        del indicators
+        plain = base.drop(_CODE_COLS)
+        out["intensity"] = intensity_table(plain, list(self.cfg.intensity or []))
+        if self.targets:
+            wanted = {t["measure"] for t in self.targets}
+            where = {t["region"] for t in self.targets}
+            self._target_rows.append(plain.filter(pl.col("measure").is_in(sorted(wanted))
+                                                  & (pl.col("region").is_in(sorted(where))
+                                                     | pl.col("region_name").is_in(sorted(where)))))
+        self._keep_start_years(plain, present)
+        return {name: out[name] for name in PARTITION_TABLES if name in out}
+
+    def finish(self) -> dict[str, pl.DataFrame]:
+        """The tables that need every partition: ``targets``."""
+        rows = (pl.concat(self._target_rows, how="vertical_relaxed") if self._target_rows
+                else pl.DataFrame(schema={c: pl.String for c in ("measure", "region", "region_name")}))
+        if self.targets and not self._target_rows:
+            raise UsageError("--target: the input has no rows")
+        targets = targets_table(rows, list(self.cfg.targets or []), self._total_code or "*")
+        self._cache.clear()
+        self._target_rows.clear()
+        out = {"targets": targets}
+        if not self.clusters_done and self._no_clusters is not None:
+            # the end year had no row left (rejected): the table exists, without rows
+            ind, g = self._no_clusters
+            out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
+        return out
+
+    # ------------------------------------------------------------------ helpers
+    def _note_total(self, base: pl.DataFrame) -> None:
+        code = _total_code(base)
+        if self._total_code in (None, "*"):
+            self._total_code = code
+        if self._total_name is None:
+            self._total_name = _total_name(base)
+
+    def _growth(self, base: pl.DataFrame, present: set) -> tuple[pl.DataFrame, bool]:
+        """Growth rows of the periods ending in this partition, and whether their code
+        columns share the encoding of ``base``."""
+        p = self.periods
+        due = p.filter(pl.col("end_year").is_in(sorted(y for y in present if y is not None)))
+        if due.height == 0:
+            if p.height == 0 and not self._growth_schema_done:
+                self._growth_schema_done = True
+                return growth_table(base, p, self._total_code or "*", self._total_name), True
+            return _empty_like_growth(base, self._total_code or "*", self._total_name), True
+        starts = sorted(set(due["start_year"].to_list()) - present)
+        if not starts:
+            return growth_table(base, due, self._total_code or "*", self._total_name), True
+        missing = [y for y in starts if y not in self._cache]
+        if missing:  # pragma: no cover - partitions come in year order
+            raise RuntimeError(f"start years {missing} were not kept")
+        frame = pl.concat([*(self._cache[y] for y in starts), base.drop(_CODE_COLS).select(_GROWTH_COLS)],
+                          how="vertical_relaxed")
+        return growth_table(frame, due, self._total_code or "*", self._total_name), False
+
+    def _keep_start_years(self, plain: pl.DataFrame, present: set) -> None:
+        p = self.periods
+        last_here = max((y for y in present if y is not None), default=None)
+        if p.height == 0 or last_here is None:
+            return
+        later = p.filter(pl.col("end_year") > last_here)
+        still = set(later["start_year"].to_list())
+        for y in list(self._cache):
+            if y not in still:
+                del self._cache[y]
+        for y in sorted(still & present):
+            self._cache[y] = plain.filter(pl.col("year") == y).select(_GROWTH_COLS)
+
+
+def _empty_like_growth(base: pl.DataFrame, total_code: str, total_name: str | None) -> pl.DataFrame:
+    """A growth table with no rows (a partition in which no period ends)."""
+    none = growth_periods([], None, None, False)
+    return growth_table(base.head(0), none, total_code, total_name)
+
+
+def build_all(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
+    """Every table of a run from one base frame (one partition)."""
+    b = TableBuilder(cfg, years=_years(base), measures=_measures(base))
+    tables = b.add(base)
+    tables.update(b.finish())
+    return tables
+
+
+__all__ = ["TableBuilder", "PARTITION_TABLES", "build_all"]
