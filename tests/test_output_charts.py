@@ -69,7 +69,11 @@ def test_chart_data_are_the_run_numbers(bres):
     assert (b["lq"] == b["lq_ind"]).all()
     g = bres["growth"].filter(~pl.col("is_total_industry"))
     j = data["bubble"].join(g.select("region", "industry", pl.col("growth").alias("g")), on=["region", "industry"])
-    assert j.height == data["bubble"].height == 120 and (j["growth"] == j["g"]).all()
+    # the bubbles of the charted industries only: 3 industries x 10 regions
+    assert j.height == data["bubble"].height == 30 and (j["growth"] == j["g"]).all()
+    assert sorted(set(data["bubble"]["industry"])) == sorted(data["industries"])
+    assert set(data["lq_time"]["industry"]) == set(data["industries"])
+    assert data["lq_time"].height == 3 * 10 * 4  # every year of the charted industries
     assert data["shift"].height == 10
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from lqcalc.output.labels import label, text
-from lqcalc.output.summary import _cells, _leaves
+from lqcalc.output.summary import _cells, _leaves, _names, collect, lazy_tables
 
 CHARTS_DIR = "charts"
 FORMATS = ("png", "svg")
@@ -118,11 +118,9 @@ def _save(fig, base: Path) -> list[Path]:
     return paths
 
 
-def _main_measure(df: pl.DataFrame) -> str | None:
-    if "measure" not in df.columns or df.height == 0:
-        return None
-    counts = df.group_by("measure").len().sort(["len", "measure"], descending=[True, False])
-    return counts["measure"][0]
+def _measure_counts(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Rows per measure, most first (ties: by name); the first is the measure charted."""
+    return collect(lf.group_by("measure").len()).sort(["len", "measure"], descending=[True, False])
 
 
 def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
@@ -131,57 +129,76 @@ def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
     return {k: v for k, v in df.select(code, name).unique(code, keep="first").iter_rows() if v is not None}
 
 
-def chart_data(tables: Mapping[str, pl.DataFrame], top_industries: int = 6,
+def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_industries: int = 6,
                industries: list[str] | None = None) -> dict:
     """The data behind the charts (also used by the tests).
 
     Returns a dict with ``measure``, ``industries`` (codes of the charted industries, largest
-    first), ``bubble`` (region, industry, lq, growth, value, reference_growth at the end year,
-    or None), ``start``/``end`` years, ``lq_time`` (indicators of the measure) and
-    ``shift`` (components per region, or None). ``industries`` picks the charted industries
-    (codes; unknown codes are ignored) instead of the largest ones.
+    first), ``bubble`` (region, industry, lq, growth, value, reference_growth at the end year
+    for the charted industries, or None), ``start``/``end`` years, ``lq_time`` (indicators of
+    the measure for the charted industries) and ``shift`` (components per region, or None).
+    ``industries`` picks the charted industries (codes; unknown codes are ignored) instead of
+    the largest ones.
+
+    The tables may be LazyFrames (scans of the Parquet outputs): only aggregates (row counts
+    per measure, industry sizes in the last year) and the rows of the charted industries are
+    collected, a few hundred points per chart.
     """
     out: dict = {"measure": None, "industries": [], "bubble": None, "lq_time": None, "shift": None,
                  "start": None, "end": None}
+    tables = lazy_tables(tables)
     ind = tables.get("indicators")
-    if ind is None or not {"region", "industry", "measure", "value", "lq"} <= set(ind.columns):
+    if ind is None or not {"region", "industry", "measure", "value", "lq"} <= set(_names(ind)):
         return out
     ind = _cells(ind)
-    measure = _main_measure(ind)
+    counts = _measure_counts(ind)
+    if counts.height == 0:
+        return out
+    measure = counts["measure"][0]
     out["measure"] = measure
     ind = ind.filter(pl.col("measure").eq_missing(measure))
-    if "region_level" in ind.columns and ind["region_level"].n_unique() > 1:
+    names = _names(ind)
+    if "region_level" in names:
         # one level of regions per chart (provinces, or cities, not both): the level with most regions
-        counts = (ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n"))
+        counts = (collect(ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n")))
                   .sort(["n", "region_level"], descending=[True, False], nulls_last=True))
-        ind = ind.filter(pl.col("region_level") == counts["region_level"][0])
-        out["region_level"] = counts["region_level"][0]
-    has_year = "year" in ind.columns and ind["year"].drop_nulls().len() > 0
-    last = ind["year"].max() if has_year else None
+        if counts.height > 1:
+            ind = ind.filter(pl.col("region_level") == counts["region_level"][0])
+            out["region_level"] = counts["region_level"][0]
+    has_year = n_years = last = None
+    if "year" in names:
+        n_known, n_years, last = collect(ind.select(
+            pl.col("year").drop_nulls().len().alias("known"), pl.col("year").n_unique().alias("n"),
+            pl.col("year").max().alias("last"))).row(0)
+        has_year = n_known > 0
     at_last = ind.filter(pl.col("year") == last) if has_year else ind
     at_last = _leaves(at_last)
-    sizes = (at_last.group_by("industry").agg(pl.col("value").sum().alias("size"))
+    sizes = (collect(at_last.group_by("industry").agg(pl.col("value").sum().alias("size")))
              .sort(["size", "industry"], descending=[True, False], nulls_last=True))
     if industries:
         present = set(sizes["industry"].to_list())
         out["industries"] = [c for c in industries if c in present]
     else:
         out["industries"] = sizes["industry"].head(top_industries).to_list()
-    if has_year and ind["year"].n_unique() >= 2:
-        out["lq_time"] = ind
+    charted = pl.col("industry").is_in(pl.Series(out["industries"], dtype=pl.String).implode())
+    if has_year and n_years >= 2:
+        out["lq_time"] = collect(ind.filter(charted))
     growth = tables.get("growth")
-    if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(growth.columns):
+    if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(_names(growth)):
         g = _cells(growth).filter(pl.col("measure").eq_missing(measure))
-        if g.height:
-            start, end = g["start_year"].min(), g["end_year"].max()
+        n, start, end = collect(g.select(pl.len(), pl.col("start_year").min(), pl.col("end_year").max())).row(0)
+        if n:
             g = g.filter((pl.col("start_year") == start) & (pl.col("end_year") == end))
             out["start"], out["end"] = start, end
-            ref = "reference_growth" if "reference_growth" in g.columns else None
+            ref = "reference_growth" if "reference_growth" in _names(g) else None
             gcols = ["region", "industry", "growth"] + ([ref] if ref else [])
             cur = ind.filter(pl.col("year") == end) if has_year else ind
-            bubble = cur.select("region", *[c for c in ("region_name",) if c in cur.columns], "industry",
-                                *[c for c in ("industry_name",) if c in cur.columns], "lq", "value")
-            bubble = bubble.join(g.select(gcols), on=["region", "industry"], how="inner")
+            cur_names = _names(cur)
+            bubble = collect(cur.filter(charted).select(
+                "region", *[c for c in ("region_name",) if c in cur_names], "industry",
+                *[c for c in ("industry_name",) if c in cur_names], "lq", "value"))
+            bubble = bubble.join(collect(g.filter(charted).select(gcols)), on=["region", "industry"], how="inner",
+                                 maintain_order="left")
             if ref is None:
                 bubble = bubble.with_columns(pl.lit(None, dtype=pl.Float64).alias("reference_growth"))
             out["bubble"] = bubble
@@ -381,7 +398,7 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = 
     ----------
     out_dir : Path
         Output directory; only ``out_dir/charts`` is written.
-    tables : mapping of str to polars.DataFrame
+    tables : mapping of str to polars.DataFrame or polars.LazyFrame
         The run's tables; charts whose columns are missing are skipped (``indicators`` with
         ``lq`` and ``value``; ``growth`` with ``growth``, ``start_year``, ``end_year`` for the
         bubble and shift-share charts).
@@ -396,6 +413,7 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = 
     """
     from lqcalc.progress import progress
 
+    tables = lazy_tables(tables)
     data = chart_data(tables, top_industries, industries)
     if not data["industries"]:
         return []
@@ -403,9 +421,14 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = 
     cdir.mkdir(parents=True, exist_ok=True)
     measure = data["measure"]
     ind = _cells(tables["indicators"])
-    inames = _name_map(ind, "industry", "industry_name")
-    unit_vals = ind.filter(pl.col("measure") == measure)["unit"].drop_nulls() if "unit" in ind.columns else pl.Series([])
-    unit = unit_vals[0] if len(unit_vals) else ""
+    ind_names = _names(ind)
+    charted = pl.col("industry").is_in(pl.Series(data["industries"], dtype=pl.String).implode())
+    inames = (_name_map(collect(ind.filter(charted).select("industry", "industry_name")), "industry", "industry_name")
+              if "industry_name" in ind_names else {})
+    unit = None
+    if "unit" in ind_names:
+        unit = collect(ind.filter(pl.col("measure") == measure).select(pl.col("unit").drop_nulls().first())).item()
+    unit = unit or ""
     jobs = []
     for code in data["industries"]:
         title = _short(inames.get(code, code), 50)

@@ -1,7 +1,14 @@
 """The DuckDB database of an output directory: every output table plus the SQL macros.
 
-``write_database`` stores each table *inside* ``DIR/lqcalc.duckdb`` (no view points at a
-Parquet path), so the file works from any working directory and after ``DIR`` is moved.
+``write_database`` stores each table of up to :data:`COPY_ROWS` rows *inside*
+``DIR/lqcalc.duckdb``; a larger table whose Parquet file ``DIR/<name>.parquet`` is already
+written (a scan of that file is passed) becomes a view over that file instead, with its path
+relative to the database's directory (the DuckDB variable ``lqcalc_dir``, which
+:func:`connect` sets when it opens a database file). Either way the database works from any
+working directory and after ``DIR`` is moved; copying 22 million rows into DuckDB takes
+about a minute and doubles the size of the directory, a view costs nothing (numbers in
+``docs/outputs.md``).
+
 The macros, table macros and views come from the SQL files shipped in ``lqcalc.sql``
 (the ``sql/`` folder of the repository), one object per file.
 
@@ -32,6 +39,14 @@ PARQUET_FOLDER = "parquet"
 #: Output tables with a Parquet view (``parquet/<name>.sql``), in the order of the docs.
 PARQUET_TABLES = ("tidy", "indicators", "regions", "industries", "growth", "clusters", "targets", "intensity",
                   "rejected")
+
+#: Tables with more rows than this are not copied into the database when their Parquet file
+#: is in the output directory: they become views over that file (copying runs at about
+#: 1 million rows a second on two cores; see docs/outputs.md).
+COPY_ROWS = 1_000_000
+
+#: The DuckDB variable holding the output directory, read by the views over Parquet files.
+DIR_VARIABLE = "lqcalc_dir"
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -98,6 +113,10 @@ def example_queries() -> list[tuple[str, str]]:
 def connect(path: str | Path | None = None, read_only: bool = False) -> "duckdb.DuckDBPyConnection":
     """Open DuckDB (in memory when ``path`` is None) without any extension auto-loading.
 
+    For a database file, the variable ``lqcalc_dir`` is set to the file's directory (as an
+    absolute path), so the views over the Parquet files next to it read them wherever the
+    directory is and whatever the working directory.
+
     >>> con = connect()
     >>> load_macros(con)
     >>> con.sql("select lq(1714, 79006, 879213, 15593224)").fetchall()[0][0]  # REAT example
@@ -105,8 +124,11 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> "duckdb.
     """
     import duckdb
 
-    database = ":memory:" if path is None else str(path)
-    return duckdb.connect(database, read_only=read_only, config=dict(DUCKDB_CONFIG))
+    if path is None:
+        return duckdb.connect(":memory:", read_only=read_only, config=dict(DUCKDB_CONFIG))
+    con = duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
+    con.execute(f"set variable {DIR_VARIABLE} = ?", [str(Path(path).absolute().parent)])
+    return con
 
 
 def _create_all(con, objects: Iterable[SqlObject], skip_failures: bool = False) -> list[str]:
@@ -177,16 +199,110 @@ def _duckdb_ready(df: "pl.DataFrame") -> "pl.DataFrame":
     return df.with_columns(casts) if casts else df
 
 
-def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame"]) -> Path:
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _select_sql(schema, source: str) -> str:
+    """``select *`` from ``source``, all-null columns as text (as :func:`_duckdb_ready` does)."""
+    import polars as pl
+
+    nulls = [c for c, t in schema.items() if t == pl.Null]
+    replace = (" replace (" + ", ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in nulls) + ")"
+               if nulls else "")
+    return f"select *{replace} from {source}"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def parquet_source(frame, out_dir: Path, name: str) -> Path | None:
+    """``out_dir/<name>.parquet`` when ``frame`` is a plain scan of that file, else None.
+
+    A plain scan is ``pl.scan_parquet(path)`` with nothing applied to it (its unoptimized
+    plan is the scan alone), so the file holds exactly the frame's rows.
+
+    >>> import tempfile, polars as pl
+    >>> d = Path(tempfile.mkdtemp())
+    >>> pl.DataFrame({"a": [1, 2]}).write_parquet(d / "t.parquet")
+    >>> parquet_source(pl.scan_parquet(d / "t.parquet"), d, "t") == d / "t.parquet"
+    True
+    >>> parquet_source(pl.scan_parquet(d / "t.parquet").head(1), d, "t") is None
+    True
+    """
+    import polars as pl
+
+    if not isinstance(frame, pl.LazyFrame):
+        return None
+    target = Path(out_dir) / f"{name}.parquet"
+    if not target.is_file():
+        return None
+    lines = [ln.strip() for ln in frame.explain(optimized=False).strip().splitlines()]
+    m = re.fullmatch(r"Parquet SCAN \[(.+)\]", lines[0]) if lines else None
+    rest = [ln for ln in lines[1:] if not ln.startswith("ESTIMATED ROWS")]
+    if m is None or len(rest) != 1 or not re.fullmatch(r"PROJECT \*/\d+ COLUMNS", rest[0]):
+        return None
+    try:
+        same = Path(m.group(1)).resolve() == target.resolve()
+    except OSError:  # pragma: no cover
+        return None
+    return target if same else None
+
+
+def _store(con, out_dir: Path, name: str, frame, copy_rows: int) -> tuple[str, int]:
+    """Store one table (copy or view); return how (``copy`` or ``view``) and its rows."""
+    import polars as pl
+
+    if isinstance(frame, pl.DataFrame):
+        df = _duckdb_ready(frame)  # noqa: F841  (read by name in the SQL below)
+        con.execute(f"create table {_quote(name)} as select * from df")
+        return "copy", frame.height
+    schema = frame.collect_schema()
+    source = parquet_source(frame, out_dir, name)
+    if source is not None:
+        rows = pl.scan_parquet(source).select(pl.len()).collect().item()  # from the file's metadata
+        if rows > copy_rows:
+            path = f"coalesce(getvariable('{DIR_VARIABLE}'), '.') || '/{source.name}'"
+            con.execute(f"create view {_quote(name)} as {_select_sql(schema, f'read_parquet({path})')}")
+            return "view", rows
+        con.execute(f"create table {_quote(name)} as "
+                    f"{_select_sql(schema, f'read_parquet({_sql_text(str(source.absolute()))})')}")
+        return "copy", rows
+    rows = frame.select(pl.len()).collect(engine="streaming").item()
+    if rows <= copy_rows:
+        return _store(con, out_dir, name, frame.collect(engine="streaming"), copy_rows)
+    # another query: streamed to a Parquet file that DuckDB copies in and that is then removed
+    tmp = Path(out_dir) / f".{name}.lqcalc-copy.parquet"
+    try:
+        frame.sink_parquet(tmp, compression="lz4")
+        con.execute(f"create table {_quote(name)} as "
+                    f"{_select_sql(schema, f'read_parquet({_sql_text(str(tmp.absolute()))})')}")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return "copy", rows
+
+
+def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame | None"],
+                   copy_rows: int = COPY_ROWS) -> Path:
     """Write ``out_dir/lqcalc.duckdb`` holding every table of ``tables`` and the macros.
 
     Parameters
     ----------
     out_dir : Path
         Output directory (it must exist); nothing is written outside it.
-    tables : mapping of str to polars.DataFrame
+    tables : mapping of str to polars.DataFrame or polars.LazyFrame
         Output tables by name (``tidy``, ``indicators``, ``regions``, ...). ``None`` values
-        are skipped. Each is stored as a DuckDB table of the same name.
+        are skipped. Each becomes a DuckDB table (or view) of the same name:
+
+        * a DataFrame is copied in;
+        * a scan of ``out_dir/<name>.parquet`` (``pl.scan_parquet``, nothing applied) is
+          copied by DuckDB's own Parquet reader when it has at most ``copy_rows`` rows, and
+          is otherwise a view over that file, which reads it relative to the database's
+          directory (the variable ``lqcalc_dir``, set by :func:`connect`);
+        * any other LazyFrame is copied in (streamed, not collected, when it is large).
+    copy_rows : int
+        The largest table copied from its Parquet file.
 
     Returns
     -------
@@ -202,10 +318,22 @@ def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame"]) -> Path:
     >>> con = connect(db, read_only=True)
     >>> con.sql("select sum(value), share(1, 0) from indicators").fetchall()
     [(4.0, None)]
+    >>> con.close()
+    >>> t.write_parquet(d / "indicators.parquet")
+    >>> db = write_database(d, {"indicators": pl.scan_parquet(d / "indicators.parquet")}, copy_rows=1)
+    >>> con = connect(db, read_only=True)
+    >>> con.sql("select table_type from information_schema.tables where table_name = 'indicators'").fetchall()
+    [('VIEW',)]
+    >>> con.sql("select sum(value) from indicators").fetchall()
+    [(4.0,)]
+    >>> con.close()
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise FileNotFoundError(f"output directory {out_dir} does not exist")
+    for name in tables:
+        if not _IDENT.match(name):
+            raise ValueError(f"table name {name!r} is not a plain SQL identifier")
     path = out_dir / DB_NAME
     for stale in (path, out_dir / (DB_NAME + ".wal")):
         if stale.exists():
@@ -213,15 +341,12 @@ def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame"]) -> Path:
     con = connect(path)
     try:
         load_macros(con)
-        stored = []
-        for name, df in tables.items():
-            if df is None:
+        stored: list[tuple[str, str, int]] = []
+        for name, frame in tables.items():
+            if frame is None:
                 continue
-            if not _IDENT.match(name):
-                raise ValueError(f"table name {name!r} is not a plain SQL identifier")
-            frame = _duckdb_ready(df)  # noqa: F841  (read by name in the SQL below)
-            con.execute(f'create table "{name}" as select * from frame')
-            stored.append(name)
+            how, rows = _store(con, out_dir, name, frame, copy_rows)
+            stored.append((name, how, rows))
         load_views(con)
         _write_catalog(con, stored)
         con.execute("checkpoint")
@@ -230,9 +355,14 @@ def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame"]) -> Path:
     return path
 
 
-def _write_catalog(con, stored: list[str]) -> None:
-    """Store a table ``lqcalc_objects`` listing the tables, macros and views with their help."""
-    rows = [(name, "table", f"output table {name} (see docs/outputs.md)") for name in stored]
+def _write_catalog(con, stored: list[tuple[str, str, int]]) -> None:
+    """Store a table ``lqcalc_objects`` listing the tables, macros and views with their help.
+
+    ``stored`` holds (name, ``copy`` or ``view``, rows) of each output table.
+    """
+    rows = [(name, "table", f"output table {name} (see docs/outputs.md)" if how == "copy" else
+             f"output table {name}, read from {name}.parquet next to the database ({n:,} rows; see docs/outputs.md)")
+            for name, how, n in stored]
     for folder in (*MACRO_FOLDERS, VIEW_FOLDER):
         kind = {"macros": "macro", "aggregates": "aggregate macro", "table_macros": "table macro",
                 "views": "view"}[folder]

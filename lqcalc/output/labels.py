@@ -226,10 +226,14 @@ def relabel(df: pl.DataFrame, lang: str = "en", values: tuple[str, ...] = ()) ->
 
     >>> relabel(pl.DataFrame({"region": ["UKI3"], "lq": [2.0]}), "zh").columns
     ['地区代码', '区位熵 (LQ)']
+    >>> relabel(pl.DataFrame({"class_nesta": ["high_growth", None, "UKI3"]}), "zh", values=("class_nesta",)).rows()
+    [('高增长',), (None,), ('UKI3',)]
     """
     if values:
+        # one lookup per distinct value, not a Python call per row (cluster tables have millions)
         df = df.with_columns(
-            pl.col(c).map_elements(lambda v: value_label(v, lang), return_dtype=pl.String)
+            pl.col(c).replace_strict({v: value_label(v, lang) for v in df[c].drop_nulls().unique().to_list()},
+                                     default=None, return_dtype=pl.String)
             for c in values if c in df.columns and df.schema[c] == pl.String
         )
     names: dict[str, str] = {}

@@ -51,8 +51,33 @@ MARKDOWN_ROWS = 50
 XLSX_ROWS = 10_000
 
 
-def _has(df: pl.DataFrame | None, *cols: str) -> bool:
-    return df is not None and all(c in df.columns for c in cols)
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def lazy_tables(tables: Mapping[str, Frame | None]) -> dict[str, pl.LazyFrame]:
+    """The tables as LazyFrames (``None`` entries left out); DataFrames are wrapped, scans kept.
+
+    >>> t = lazy_tables({"a": pl.DataFrame({"x": [1]}), "b": None})
+    >>> list(t), type(t["a"]).__name__
+    (['a'], 'LazyFrame')
+    """
+    return {name: t.lazy() for name, t in tables.items() if t is not None}
+
+
+def collect(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Collect with the streaming engine: a scan is read in batches, so memory stays bounded."""
+    return lf.collect(engine="streaming")
+
+
+def _names(lf: Frame) -> list[str]:
+    return lf.collect_schema().names()
+
+
+def _has(lf: Frame | None, *cols: str) -> bool:
+    if lf is None:
+        return False
+    names = _names(lf)
+    return all(c in names for c in cols)
 
 
 def _drop_empty(df: pl.DataFrame) -> pl.DataFrame:
@@ -62,74 +87,107 @@ def _drop_empty(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(keep) if df.height else df
 
 
-def _cells(df: pl.DataFrame) -> pl.DataFrame:
+def _cells(lf: pl.LazyFrame) -> pl.LazyFrame:
     """Rows of real regions and industries (no reference row, no total row, whole period)."""
+    names = _names(lf)
     for flag in ("is_reference_region", "is_total_industry"):
-        if flag in df.columns:
-            df = df.filter(~pl.col(flag).fill_null(False))
-    if "period" in df.columns and (df["period"] == "total").any():
-        df = df.filter(pl.col("period") == "total")
-    return df
+        if flag in names:
+            lf = lf.filter(~pl.col(flag).fill_null(False))
+    if "period" in names and collect(lf.select((pl.col("period") == "total").any())).item():
+        lf = lf.filter(pl.col("period") == "total")
+    return lf
 
 
-def _leaves(ind: pl.DataFrame) -> pl.DataFrame:
+def _leaves(ind: pl.LazyFrame) -> pl.LazyFrame:
     """Indicator cells of leaf industries (sums over them never cross hierarchy levels)."""
     ind = _cells(ind)
-    return ind.filter(pl.col("is_leaf").fill_null(True)) if "is_leaf" in ind.columns else ind
+    return ind.filter(pl.col("is_leaf").fill_null(True)) if "is_leaf" in _names(ind) else ind
 
 
-def _latest(ind: pl.DataFrame) -> pl.DataFrame:
-    """Rows of the latest year of each measure (rows without a year are kept)."""
-    if "year" not in ind.columns or ind["year"].null_count() == ind.height:
+def _latest(ind: pl.LazyFrame) -> pl.LazyFrame:
+    """Rows of the latest year of each measure (rows without a year are kept).
+
+    The latest years come from one small aggregation; the filter is then a predicate on the
+    scan (``year == Y`` for each measure), so only that year's rows are read.
+    """
+    if "year" not in _names(ind):
         return ind
-    last = pl.col("year").max().over("measure")
-    return ind.filter(pl.col("year").is_null() | (pl.col("year") == last))
+    last = collect(ind.group_by("measure").agg(pl.col("year").max()))
+    keep = pl.col("year").is_null()
+    for measure, year in last.rows():
+        if year is not None:
+            keep = keep | (pl.col("measure").eq_missing(measure) & (pl.col("year") == year))
+    return ind.filter(keep)
 
 
-def _with_growth(cells: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """Join growth (the longest period ending in the cell's year) onto indicator cells."""
+def _keys_in(lf: pl.LazyFrame, keys: pl.DataFrame) -> pl.LazyFrame:
+    """Rows of ``lf`` whose ``keys.columns`` values are a row of ``keys`` (a small frame)."""
+    return lf.join(keys.unique().lazy(), on=keys.columns, how="semi", nulls_equal=True, maintain_order="left")
+
+
+def _with_growth(cells: pl.DataFrame, tables: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
+    """Join growth (the longest period ending in the cell's year) onto indicator cells.
+
+    Only the growth rows of the cells' region x industry x measure are read.
+    """
     growth = tables.get("growth")
     if not _has(growth, "region", "industry", "measure", "growth", "end_year") or "year" not in cells.columns:
         return cells
-    g = _cells(growth)
+    g = _keys_in(_cells(growth), cells.select("region", "industry", "measure"))
+    cols = ["region", "industry", "measure", "end_year", "growth"] + [
+        c for c in ("relative_growth",) if c in _names(g)]
+    g = collect(g.select(cols + [c for c in ("start_year",) if c in _names(g)]))
     if "start_year" in g.columns:
         g = g.sort("start_year").group_by(["region", "industry", "measure", "end_year"], maintain_order=True).first()
-    cols = ["region", "industry", "measure", "end_year", "growth"] + [c for c in ("relative_growth",) if c in g.columns]
     g = g.select(cols).with_columns(pl.col("end_year").cast(cells.schema["year"]))
     return cells.join(g, left_on=["region", "industry", "measure", "year"],
                       right_on=["region", "industry", "measure", "end_year"], how="left")
 
 
-def _with_classes(cells: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def _with_classes(cells: pl.DataFrame, tables: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
     clusters = tables.get("clusters")
     if not _has(clusters, "region", "industry", "measure"):
         return cells
     classes = class_columns(clusters)
     if not classes:
         return cells
-    keys = ["region", "industry", "measure"] + [c for c in ("year",) if c in clusters.columns and c in cells.columns]
-    right = clusters.select(keys + classes).unique(keys, keep="first")
+    keys = ["region", "industry", "measure"] + [c for c in ("year",) if c in _names(clusters) and c in cells.columns]
+    right = collect(_keys_in(clusters.select(keys + classes), cells.select("region", "industry", "measure")))
+    right = right.unique(keys, keep="first")
     if "year" in keys:
         right = right.with_columns(pl.col("year").cast(cells.schema["year"]))
     return cells.join(right, on=keys, how="left")
 
 
-def class_columns(clusters: pl.DataFrame) -> list[str]:
+def class_columns(clusters: Frame) -> list[str]:
     """The class columns of ``clusters``: text or true/false columns that are not ids.
 
     >>> class_columns(pl.DataFrame({"region": ["a"], "lq": [1.2], "nesta_class": ["both"], "strong": [True]}))
     ['nesta_class', 'strong']
     """
-    return [c for c, t in clusters.schema.items()
+    return [c for c, t in clusters.collect_schema().items()
             if c not in ID_COLUMNS and c != "null_reason" and (t == pl.String or t == pl.Boolean)]
 
 
-def _top(cells: pl.DataFrame, by: str, top: int) -> pl.DataFrame:
-    ranked = (
-        cells.filter(pl.col("lq").is_not_null())
-        .with_columns(pl.col("lq").rank("ordinal", descending=True).over([by, "measure"]).cast(pl.Int32).alias("rank"))
-        .filter(pl.col("rank") <= top)
-    )
+def _ranks(cells: pl.LazyFrame, top: int) -> dict[str, pl.DataFrame]:
+    """Row numbers (``_row``, in the order of ``cells``) and ranks of the ``top`` highest LQs
+    per industry and per region (and measure).
+
+    Only four columns of the cells are read; ties keep the order of the rows (ordinal ranks),
+    as if the whole table were ranked.
+    """
+    narrow = collect(cells.select("region", "industry", "measure", "lq").with_row_index("_row")
+                     .filter(pl.col("lq").is_not_null()))
+    out = {}
+    for by in ("industry", "region"):
+        out[by] = (narrow.with_columns(pl.col("lq").rank("ordinal", descending=True).over([by, "measure"])
+                                       .cast(pl.Int32).alias("rank"))
+                   .filter(pl.col("rank") <= top).select("_row", "rank"))
+    return out
+
+
+def _top(cells: pl.DataFrame, ranks: pl.DataFrame, by: str) -> pl.DataFrame:
+    ranked = cells.join(ranks, on="_row", how="inner", maintain_order="left").drop("_row")
     first = ["industry", "industry_name"] if by == "industry" else ["region", "region_name"]
     second = ["region", "region_name"] if by == "industry" else ["industry", "industry_name"]
     order = [c for c in (*first, "measure", "rank", *second, "year", "value", "lq", "lq_ci_low",
@@ -142,15 +200,59 @@ def _top(cells: pl.DataFrame, by: str, top: int) -> pl.DataFrame:
     return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
 
 
-def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5, report: dict | None = None
+def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int) -> dict[str, pl.DataFrame]:
+    """``top_clusters_by_industry`` and ``top_clusters_by_region`` from the latest year's cells.
+
+    The ranks are computed on four columns; only the ranked rows are read whole, and growth
+    and cluster classes are joined onto those rows alone.
+    """
+    cells = _latest(_cells(ind))
+    ranks = _ranks(cells, top)
+    wanted = pl.concat([ranks["industry"]["_row"], ranks["region"]["_row"]]).unique()
+    rows = collect(cells.with_row_index("_row").filter(pl.col("_row").is_in(wanted.implode())))
+    rows = _with_classes(_with_growth(rows, tables), tables)
+    return {f"top_clusters_by_{by}": _top(rows, ranks[by], by) for by in ("industry", "region")}
+
+
+def cluster_class_tables(clusters: pl.LazyFrame) -> dict[str, pl.DataFrame]:
+    """``cluster_classes`` (the cells some rule marks) and ``cluster_class_counts``."""
+    out: dict[str, pl.DataFrame] = {}
+    schema = clusters.collect_schema()
+    classes = class_columns(clusters)
+    if not classes:
+        return out
+    met = pl.sum_horizontal(
+        [(pl.col(c).fill_null(False) if schema[c] == pl.Boolean
+          else (pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(list(NOT_A_CLUSTER))))
+         .cast(pl.Int32) for c in classes]
+    ).alias("rules_met")
+    shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
+                         *CLUSTER_NUMBERS) if c in schema] + ["rules_met"] + classes
+    sort_by = ["rules_met"] + [c for c in ("lq",) if c in schema]
+    marked_rows = (collect(clusters.with_columns(met).filter(pl.col("rules_met") > 0).select(shown))
+                   .sort(sort_by, descending=True, nulls_last=True))
+    out["cluster_classes"] = _drop_empty(marked_rows)
+    counts = []
+    for c in classes:
+        col = pl.col(c).cast(pl.String) if schema[c] == pl.Boolean else pl.col(c)
+        vc = collect(clusters.select(col.value_counts(sort=True))).unnest(c)
+        vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
+        counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
+    out["cluster_class_counts"] = pl.concat(counts)
+    return out
+
+
+def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dict | None = None
                    ) -> dict[str, pl.DataFrame]:
     """Build the summary tables (plain column names) from a run's output tables.
 
     Parameters
     ----------
-    tables : mapping of str to polars.DataFrame
+    tables : mapping of str to polars.DataFrame or polars.LazyFrame
         The run's tables: ``indicators`` (needed for the cluster tables), ``growth``,
-        ``clusters``, ``tidy``, ``rejected`` (each optional).
+        ``clusters``, ``tidy``, ``rejected`` (each optional). LazyFrames (scans of the
+        Parquet outputs) are read only as far as each summary needs: a few columns, the
+        latest year, the ranked rows; the large tables are never collected whole.
     top : int
         How many regions per industry (and industries per region) to list.
     report : dict, optional
@@ -164,35 +266,18 @@ def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5, report: dic
     >>> s = summary_tables({"indicators": ind}, top=1)
     >>> s["top_clusters_by_industry"].select("industry", "region", "lq").rows()
     [('x', 'b', 1.5), ('y', 'a', 1.5)]
+    >>> s = summary_tables({"indicators": ind.lazy()}, top=1)
+    >>> s["top_clusters_by_region"].select("region", "industry", "lq").rows()
+    [('a', 'y', 1.5), ('b', 'x', 1.5)]
     """
+    tables = lazy_tables(tables)
     out: dict[str, pl.DataFrame] = {}
     ind = tables.get("indicators")
     if _has(ind, "region", "industry", "measure", "lq"):
-        cells = _with_classes(_with_growth(_latest(_cells(ind)), tables), tables)
-        out["top_clusters_by_industry"] = _top(cells, "industry", top)
-        out["top_clusters_by_region"] = _top(cells, "region", top)
+        out.update(top_clusters(ind, tables, top))
     clusters = tables.get("clusters")
     if _has(clusters, "region", "industry"):
-        classes = class_columns(clusters)
-        if classes:
-            met = pl.sum_horizontal(
-                [(pl.col(c).fill_null(False) if clusters.schema[c] == pl.Boolean
-                  else (pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(list(NOT_A_CLUSTER))))
-                 .cast(pl.Int32) for c in classes]
-            ).alias("rules_met")
-            shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
-                                 *CLUSTER_NUMBERS) if c in clusters.columns] + ["rules_met"] + classes
-            sort_by = ["rules_met"] + [c for c in ("lq",) if c in clusters.columns]
-            marked_rows = (clusters.with_columns(met).filter(pl.col("rules_met") > 0).select(shown)
-                           .sort(sort_by, descending=True, nulls_last=True))
-            out["cluster_classes"] = _drop_empty(marked_rows)
-            counts = []
-            for c in classes:
-                col = clusters[c]
-                vc = (col.cast(pl.String) if col.dtype == pl.Boolean else col).value_counts(sort=True)
-                vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
-                counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
-            out["cluster_class_counts"] = pl.concat(counts) if counts else pl.DataFrame()
+        out.update(cluster_class_tables(clusters))
     gbr = growth_by_region(tables)
     if gbr is not None:
         out["growth_by_region"] = gbr
@@ -200,31 +285,50 @@ def summary_tables(tables: Mapping[str, pl.DataFrame], top: int = 5, report: dic
     return out
 
 
-def growth_by_region(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
+def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
     """Growth of each region's total and its shift-share components (None without growth).
 
     The region total and the reference total come from ``indicators`` (their columns
     ``region_total`` and ``reference_total``); the components are summed over the region's
     industries in ``growth`` (only the rows that are cells of ``indicators``).
+
+    Every growth row is a cell of its end year, so of ``indicators`` only the rows of the
+    start and end years are read (a predicate on the scan).
+
+    >>> ind = pl.DataFrame({"region": ["a", "a"], "industry": ["x", "x"], "year": [2020, 2021],
+    ...                     "measure": ["jobs"] * 2, "region_total": [10.0, 12.0],
+    ...                     "reference_total": [100.0, 110.0]})
+    >>> g = pl.DataFrame({"region": ["a"], "industry": ["x"], "measure": ["jobs"], "start_year": [2020],
+    ...                   "end_year": [2021], "change": [1.0]})
+    >>> growth_by_region({"indicators": ind, "growth": g.lazy()}).select("region", "growth", "change").rows()
+    [('a', 0.19999999999999996, 1.0)]
     """
+    tables = lazy_tables(tables)
     growth = tables.get("growth")
     ind = tables.get("indicators")
     if not _has(growth, "region", "industry", "measure", "start_year", "end_year"):
         return None
     comps = [c for c in ("change", "national_share", "industry_mix", "regional_shift", "em_competitive",
-                         "em_allocation") if c in growth.columns]
+                         "em_allocation") if c in _names(growth)]
     g = _cells(growth)
+    years = None
+    if _has(ind, "year"):
+        span = collect(g.select(pl.concat_list("start_year", "end_year").explode().unique().implode().alias("y")))
+        years = span["y"][0]
+        ind = ind.filter(pl.col("year").is_in(years.cast(ind.collect_schema()["year"]).implode()))
     if _has(ind, "region", "industry", "measure"):
-        g = g.join(_leaves(ind).select("region", "industry", "measure").unique(), on=["region", "industry", "measure"],
-                   how="semi")
+        g = g.join(_leaves(ind).select("region", "industry", "measure").unique(),
+                   on=["region", "industry", "measure"], how="semi", maintain_order="left")
     keys = ["region", "measure", "start_year", "end_year"]
-    summed = g.group_by(keys, maintain_order=True).agg(
+    summed = collect(g.select(*keys, *comps)).group_by(keys, maintain_order=True).agg(
         [pl.col(c).sum().alias(c) for c in comps] + [pl.len().alias("n_industries")]
     )
     if _has(ind, "region", "year", "measure", "region_total", "reference_total"):
-        tot = _cells(ind).select("region", "year", "measure", "region_total", "reference_total").unique(
-            ["region", "year", "measure"], keep="first")
-        names = _cells(ind).select("region", *[c for c in ("region_name",) if c in ind.columns]).unique("region", keep="first")
+        cells = _cells(ind)
+        name_cols = [c for c in ("region_name",) if c in _names(ind)]
+        both = collect(cells.select("region", "year", "measure", "region_total", "reference_total", *name_cols))
+        tot = both.drop(name_cols).unique(["region", "year", "measure"], keep="first")
+        names = both.select("region", *name_cols).unique("region", keep="first")
         for side in ("start", "end"):
             t = tot.rename({"year": f"{side}_year", "region_total": f"_rt_{side}", "reference_total": f"_rT_{side}"})
             t = t.with_columns(pl.col(f"{side}_year").cast(summed.schema[f"{side}_year"]))
@@ -246,40 +350,47 @@ def growth_by_region(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame | None:
     return _drop_empty(summed.sort(sort_col, descending=sort_col != "region", nulls_last=True))
 
 
-def validation_summary(tables: Mapping[str, pl.DataFrame], report: dict | None = None) -> pl.DataFrame:
+def validation_summary(tables: Mapping[str, Frame | None], report: dict | None = None) -> pl.DataFrame:
     """Counts an analyst checks first: rows, rejections by rule, missing values, empty LQs.
 
     ``report`` is the validation report of the run (``validation.json``), when there is one:
     its rows checked, rows with errors, warnings and every rule that failed are added.
+    Counts of LazyFrames are aggregations over the few columns they need.
 
     >>> validation_summary({"tidy": pl.DataFrame({"value": [1.0, None]})}).rows()
     [('rows used', 2), ('missing values', 1)]
     """
+    tables = lazy_tables(tables)
     rows: list[tuple[str, int]] = []
     tidy = tables.get("tidy")
     rejected = tables.get("rejected")
+    tidy_n = collect(tidy.select(pl.len())).item() if tidy is not None else 0
+    rejected_n = collect(rejected.select(pl.len())).item() if rejected is not None else 0
     if tidy is not None:
         if rejected is not None:
-            rows.append(("rows read", tidy.height + rejected.height))
-        rows.append(("rows used", tidy.height))
+            rows.append(("rows read", tidy_n + rejected_n))
+        rows.append(("rows used", tidy_n))
     if rejected is not None:
-        rows.append(("rows rejected", rejected.height))
-        rule_col = next((c for c in ("rule", "rejected_rule", "reason") if c in rejected.columns), None)
+        rows.append(("rows rejected", rejected_n))
+        rule_col = next((c for c in ("rule", "rejected_rule", "reason") if c in _names(rejected)), None)
         if rule_col:
-            for rule, n in rejected[rule_col].value_counts(sort=True).rows():
+            vc = collect(rejected.select(pl.col(rule_col).value_counts(sort=True))).unnest(rule_col)
+            for rule, n in vc.rows():
                 rows.append((f"rows rejected: {rule}", n))
     if _has(tidy, "value"):
-        rows.append(("missing values", tidy["value"].null_count()))
+        rows.append(("missing values", collect(tidy.select(pl.col("value").null_count())).item()))
     ind = tables.get("indicators")
     if _has(ind, "lq"):
         ind = _cells(ind)
-        rows.append(("cells", ind.height))
-        rows.append(("lq computed", ind.height - ind["lq"].null_count()))
-        rows.append(("lq empty", ind["lq"].null_count()))
-        if "null_reason" in ind.columns:
-            reasons = ind.filter(pl.col("lq").is_null())["null_reason"].fill_null("unknown")
-            for reason, n in reasons.value_counts(sort=True).rows():
-                rows.append((f"lq empty: {reason}", n))
+        n, empty = collect(ind.select(pl.len(), pl.col("lq").null_count())).row(0)
+        rows.append(("cells", n))
+        rows.append(("lq computed", n - empty))
+        rows.append(("lq empty", empty))
+        if "null_reason" in _names(ind):
+            vc = collect(ind.filter(pl.col("lq").is_null())
+                         .select(pl.col("null_reason").fill_null("unknown").value_counts(sort=True))).unnest("null_reason")
+            for reason, k in vc.rows():
+                rows.append((f"lq empty: {reason}", k))
     if report:
         for key, name in (("rows", "rows checked"), ("bad_rows", "rows with errors"), ("errors", "errors")):
             if isinstance(report.get(key), int):
