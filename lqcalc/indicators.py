@@ -204,9 +204,8 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     ``lq_excl_own``, ``share_of_region``, ``share_of_reference``, ``lq_parent``,
     ``parent_region``, ``region_level``, ``is_leaf``, ``null_reason``.
 
-    Rows keep the order of ``base``, those with every indicator first, then those with a
-    null indicator (whose reason texts are built only for them); the order is the same on
-    every run. The integer code columns of :func:`with_codes` come last (internal; the
+    Rows keep the order of ``base`` (reason texts are built only for the rows with a null
+    indicator). The integer code columns of :func:`with_codes` come last (internal; the
     ``indicators`` table of :func:`build_tables` drops them).
     """
     base = with_codes(base)
@@ -294,12 +293,31 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
-    # reasons are texts: build them only for the rows that need one
+    # reasons are texts: build them only for the rows that need one, and put them in place
     df = lf.with_columns(complete.alias("_complete")).collect(engine=ROW_ENGINE)
-    good = df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason"))
-    bad = df.lazy().filter(~pl.col("_complete")).with_columns(
-        pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons)).alias("null_reason"))
-    return pl.concat([good.select(columns), bad.select(columns)]).collect(engine=ROW_ENGINE)
+    return df.with_columns(_reasons_where_incomplete(
+        df, pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons))
+    )).select(columns)
+
+
+def _reasons_where_incomplete(df: pl.DataFrame, reason: pl.Expr) -> pl.Series:
+    """``null_reason`` for every row of ``df``: ``reason`` evaluated on the rows whose
+    ``_complete`` is false only (a text per row costs far more than the indicators), null
+    elsewhere; row order unchanged.
+
+    >>> df = pl.DataFrame({"_complete": [True, False, True], "x": [1, 2, 3]})
+    >>> _reasons_where_incomplete(df, pl.format("x is {}", pl.col("x"))).to_list()
+    [None, 'x is 2', None]
+    """
+    idx = (~df["_complete"]).arg_true()
+    out = pl.Series("null_reason", [None], dtype=pl.String).extend_constant(None, max(df.height - 1, 0))
+    if df.height == 0:
+        return out.head(0)
+    if len(idx):
+        needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
+        rows = df.select(needed)[idx] if needed else df[idx]
+        out = out.scatter(idx, rows.select(reason.cast(pl.String).alias("null_reason"))["null_reason"])
+    return out
 
 
 # --------------------------------------------------------------------------- regions
@@ -691,10 +709,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
     checked = ["growth", "cagr", "reference_growth", "reference_total_growth", "lq_change", "em_competitive"]
     df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect(engine=ROW_ENGINE)
     # reason texts only for the rows that need one
-    ind = pl.concat([
-        df.lazy().filter(pl.col("_complete")).with_columns(pl.lit(None, dtype=pl.String).alias("null_reason")),
-        df.lazy().filter(~pl.col("_complete")).with_columns(join_reasons(reasons).alias("null_reason")),
-    ])
+    ind = df.with_columns(_reasons_where_incomplete(df, join_reasons(reasons))).lazy()
 
     # region totals
     tot_rows = (

@@ -109,6 +109,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     the whole table. A table within the row budget is one partition.
     """
     from lqcalc.builder import TableBuilder
+    from lqcalc.indicators import with_codes
     from lqcalc.errors import DataError
     from lqcalc.io.source import open_source
     from lqcalc.output.appender import TableAppender
@@ -164,7 +165,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if good.height == 0:
                 continue
             stages.start("indicators", "computing indicators")
-            totals = attach_totals(good, cfg.reference_region, cfg.total_industry)
+            # integer codes first: the denominators' windows and every table group on them
+            totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
             del good
             resolved.setdefault("reference_region", totals.reference_region)
             resolved.setdefault("total_industry", totals.total_industry)

@@ -108,10 +108,17 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
     if total_industry is not None:
         total_industry = resolve_code(tidy, "industry", "industry_name", total_industry, "--total-industry")
 
-    industries = tidy.select("industry", "industry_name").unique("industry", keep="first").sort("industry")
+    # integer codes of region and industry (lqcalc.indicators.with_codes), when the caller
+    # made them: windows and lookups on UInt32 keys instead of strings
+    coded = "_rc" in tidy.columns and "_ic" in tidy.columns
+    rkey, ikey = ("_rc", "_ic") if coded else ("region", "industry")
+    industries = (tidy.lazy().group_by(ikey).agg(pl.col("industry").first(), pl.col("industry_name").first())
+                  .filter(pl.col("industry").is_not_null()).sort("industry").collect()
+                  if coded else
+                  tidy.select("industry", "industry_name").unique("industry", keep="first").sort("industry"))
     codes = industries["industry"].to_list()
     if total_industry is None:
-        totals = [c for c, n in industries.iter_rows() if looks_like_total(c, n)]
+        totals = [c for c, n in industries.select("industry", "industry_name").iter_rows() if looks_like_total(c, n)]
         pairs = nested_pairs(codes, limit=3)
         if totals or pairs:
             what = (
@@ -156,8 +163,8 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
     # a column with one value (one measure, one year) splits nothing: leaving it out of the
     # window keys gives the same groups and hashes one column less per row (10M rows: ~40 %)
     group = _varying(tidy, GROUP)
-    region_keys = ["region", *group]
-    industry_keys = ["industry", *group]
+    region_keys = [rkey, *group]
+    industry_keys = [ikey, *group]
 
     if total_industry is not None:
         region_total = value.filter(is_total).first().over(region_keys)
@@ -185,7 +192,8 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
          ).alias("reference_total"),
         is_ref.alias("is_reference_region"),
         is_total.alias("is_total_industry"),
-        pl.col("industry").is_in(sorted(leaves)).alias("is_leaf"),
+        (pl.col("_ic").is_in(industries.filter(pl.col("industry").is_in(sorted(leaves)))["_ic"].implode())
+         if coded else pl.col("industry").is_in(sorted(leaves))).fill_null(False).alias("is_leaf"),
     )
     return Totals(base, reference_region, total_industry, warnings)
 
