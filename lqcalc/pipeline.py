@@ -216,7 +216,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES] if app.has(name)}
         from lqcalc.output import write_analyst_outputs
 
-        all_tables = {name: pl.read_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
+        all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
                       if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None)
