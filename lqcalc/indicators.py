@@ -541,7 +541,6 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
     ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
     lf = lf.with_columns(
         lq_key.alias("_lqk"),
-        (x.rank("ordinal", descending=True).over(gkeys) <= 4).alias("_top4"),
         pl.when(ok_est).then(x * x / pl.col("_estabs")).alias("_x2n"),
         pl.when(ok_est).then(x).alias("_xe"),
     ).with_columns(
@@ -552,7 +551,6 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         conc.gini_term(a, b, "_A").alias("_gini"),
         (conc.dissimilarity_term(a, b) ** 2).alias("_g"),
         conc.hhi_term(b).alias("_b2"),
-        pl.when(pl.col("_top4")).then(x).alias("_x4"),
     )
     out = lf.group_by(gkeys).agg(
         *[pl.col(c).first() for c in keys if c not in gkeys],
@@ -563,7 +561,7 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         pl.col("_p2").sum().alias("hhi"),
         pl.col("_dab").sum().alias("krugman_conc"),
         (1.0 - pl.col("_gini").sum()).alias("gini_loc"),
-        pl.col("_x4").sum().alias("_top"),
+        x.top_k(4).sum().alias("_top"),   # the four largest values (nulls never among them)
         pl.col("_g").sum().alias("_G"),
         pl.col("_b2").sum().alias("_B2"),
         pl.col("_x2n").sum().alias("_x2n"),
