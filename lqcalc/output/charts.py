@@ -7,7 +7,10 @@
 * ``shift_share_<measure>``: the shift-share components (national share, industry mix,
   regional shift) of each region, summed over its industries.
 
-Only the ``top_industries`` largest industries get charts, so large inputs stay fast.
+Only the ``top_industries`` largest industries get charts, and a bubble chart draws at most
+:data:`MAX_BUBBLES` regions (the largest), so large inputs stay fast: the tables may be
+LazyFrames over the Parquet outputs, of which only a few aggregates and the rows of the
+charted industries are collected.
 matplotlib (Agg, no display) is imported inside the functions. Chinese text is set in
 Noto Sans SC (SIL Open Font License 1.1), shipped by the ``pylopdf-fonts-zh-cn`` package
 and registered with matplotlib's font manager; nothing is downloaded.
@@ -26,6 +29,9 @@ from lqcalc.output.labels import label, text
 from lqcalc.output.summary import _cells, _leaves, _names, collect, lazy_tables
 
 CHARTS_DIR = "charts"
+#: Regions drawn in a bubble chart at most (the largest by value): beyond a few hundred the
+#: bubbles only cover each other, and drawing and labelling slow down (3,200 U.S. counties).
+MAX_BUBBLES = 300
 FORMATS = ("png", "svg")
 LATIN_FONT = "DejaVu Sans"
 
@@ -118,6 +124,22 @@ def _save(fig, base: Path) -> list[Path]:
     return paths
 
 
+def largest(df: pl.DataFrame, n: int, by: str = "value") -> pl.DataFrame:
+    """The ``n`` rows of ``df`` with the largest ``by`` (ties: the smaller region code), in
+    their order in ``df``.
+
+    >>> df = pl.DataFrame({"region": ["a", "b", "c", "d"], "value": [3.0, 9.0, 3.0, 1.0]})
+    >>> largest(df, 2)["region"].to_list(), largest(df, 9).height
+    (['a', 'b'], 4)
+    """
+    if df.height <= n:
+        return df
+    order = [by] + [c for c in ("region",) if c in df.columns and c != by]
+    keep = (df.with_row_index("_i").sort(order, descending=[True] + [False] * (len(order) - 1), nulls_last=True)
+            .head(n)["_i"].sort())
+    return df[keep.to_list()]
+
+
 def _measure_counts(lf: pl.LazyFrame) -> pl.DataFrame:
     """Rows per measure, most first (ties: by name); the first is the measure charted."""
     return collect(lf.group_by("measure").len()).sort(["len", "measure"], descending=[True, False])
@@ -158,7 +180,7 @@ def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_ind
     out["measure"] = measure
     ind = ind.filter(pl.col("measure").eq_missing(measure))
     names = _names(ind)
-    if "region_level" in names:
+    if "region_level" in names and collect(ind.select(pl.col("region_level").n_unique())).item() > 1:
         # one level of regions per chart (provinces, or cities, not both): the level with most regions
         counts = (collect(ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n")))
                   .sort(["n", "region_level"], descending=[True, False], nulls_last=True))
@@ -257,8 +279,13 @@ def _log_ticks(ax, lo: float, hi: float) -> None:
 
 
 def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: str, lang: str, base: Path,
-                 max_labels: int = 14) -> list[Path]:
-    """One LQ-growth bubble chart (PNG and SVG at ``base``.png/.svg); [] when nothing to plot."""
+                 max_labels: int = 14, max_points: int | None = None) -> list[Path]:
+    """One LQ-growth bubble chart (PNG and SVG at ``base``.png/.svg); [] when nothing to plot.
+
+    At most ``max_points`` (default :data:`MAX_BUBBLES`) regions are drawn: the largest by
+    value, in their order in ``data``; the note under the chart says so when regions were
+    left out.
+    """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
@@ -268,6 +295,8 @@ def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: s
         return []
     ref = d["reference_growth"].drop_nulls()
     ref_g = float(ref[0]) if ref.len() else None
+    n_all = d.height
+    d = largest(d, MAX_BUBBLES if max_points is None else max_points)
     lq = d["lq"].to_list()
     gr = [100 * g for g in d["growth"].to_list()]
     val = d["value"].to_list()
@@ -314,7 +343,10 @@ def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: s
         ax.set_xlabel(text("lq_axis", lang, year=end))
         ax.set_ylabel(text("growth_axis", lang, start=start, end=end))
         ax.set_title(text("bubble_title", lang, industry=industry_title, start=start, end=end), fontsize=12)
-        fig.text(0.01, 0.005, text("size_note", lang, measure=measure, year=end), fontsize=7.5, color="#666666",
+        note = text("size_note", lang, measure=measure, year=end)
+        if d.height < n_all:
+            note += text("bubble_capped", lang, shown=d.height, total=n_all)
+        fig.text(0.01, 0.005, note, fontsize=7.5, color="#666666",
                  ha="left", va="bottom")
         ax.grid(True, which="major", color="#eeeeee", zorder=0)
         return _save(fig, base)

@@ -161,6 +161,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reference_growth": ("reference growth {value:.1f}%", "参照区域增长 {value:.1f}%"),
     "lq_one": ("LQ = 1", "LQ = 1"),
     "size_note": ("bubble area: {measure} {year}", "气泡面积：{year}年{measure}"),
+    "bubble_capped": ("; the {shown:,} largest of {total:,} regions", "；{total:,}个地区中最大的{shown:,}个"),
     "lq_time_title": ("{industry}: LQ over time, leading regions", "{industry}：主要地区区位熵变化"),
     "lq_time_axis": ("Location quotient", "区位熵"),
     "year_axis": ("Year", "年份"),

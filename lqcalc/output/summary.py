@@ -290,16 +290,20 @@ def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
 
     The region total and the reference total come from ``indicators`` (their columns
     ``region_total`` and ``reference_total``); the components are summed over the region's
-    industries in ``growth`` (only the rows that are cells of ``indicators``).
+    industries in ``growth`` (only the rows that are cells of ``indicators``: its regions,
+    its measures and its leaf industries).
 
-    Every growth row is a cell of its end year, so of ``indicators`` only the rows of the
-    start and end years are read (a predicate on the scan).
+    Every growth row is a cell of ``indicators`` in its end year (both tables hold the rows
+    of the same regions and industries), so of ``indicators`` only the rows of the start and
+    end years are read (a predicate on the scan), and the cells of ``growth`` are selected by
+    region, industry and measure separately (three small lists instead of a join of millions
+    of keys).
 
     >>> ind = pl.DataFrame({"region": ["a", "a"], "industry": ["x", "x"], "year": [2020, 2021],
     ...                     "measure": ["jobs"] * 2, "region_total": [10.0, 12.0],
     ...                     "reference_total": [100.0, 110.0]})
-    >>> g = pl.DataFrame({"region": ["a"], "industry": ["x"], "measure": ["jobs"], "start_year": [2020],
-    ...                   "end_year": [2021], "change": [1.0]})
+    >>> g = pl.DataFrame({"region": ["a", "b"], "industry": ["x", "x"], "measure": ["jobs"] * 2,
+    ...                   "start_year": [2020] * 2, "end_year": [2021] * 2, "change": [1.0, 5.0]})
     >>> growth_by_region({"indicators": ind, "growth": g.lazy()}).select("region", "growth", "change").rows()
     [('a', 0.19999999999999996, 1.0)]
     """
@@ -311,28 +315,33 @@ def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
     comps = [c for c in ("change", "national_share", "industry_mix", "regional_shift", "em_competitive",
                          "em_allocation") if c in _names(growth)]
     g = _cells(growth)
-    years = None
+    ends = starts = None
     if _has(ind, "year"):
-        span = collect(g.select(pl.concat_list("start_year", "end_year").explode().unique().implode().alias("y")))
-        years = span["y"][0]
-        ind = ind.filter(pl.col("year").is_in(years.cast(ind.collect_schema()["year"]).implode()))
+        year_type = ind.collect_schema()["year"]
+        starts, ends = (collect(g.select(pl.col(c).unique().cast(year_type).implode())).to_series()[0]
+                        for c in ("start_year", "end_year"))
     if _has(ind, "region", "industry", "measure"):
-        g = g.join(_leaves(ind).select("region", "industry", "measure").unique(),
-                   on=["region", "industry", "measure"], how="semi", maintain_order="left")
+        at_end = ind.filter(pl.col("year").is_in(ends.implode())) if ends is not None else ind
+        present = collect(_leaves(at_end).select(pl.col(c).unique().implode() for c in ("region", "industry", "measure")))
+        g = g.filter(pl.all_horizontal(pl.col(c).is_in(present[c].explode().implode())
+                                       for c in ("region", "industry", "measure")))
     keys = ["region", "measure", "start_year", "end_year"]
     summed = collect(g.select(*keys, *comps)).group_by(keys, maintain_order=True).agg(
         [pl.col(c).sum().alias(c) for c in comps] + [pl.len().alias("n_industries")]
     )
     if _has(ind, "region", "year", "measure", "region_total", "reference_total"):
+        # one row per region x year x measure: the totals are the same on every industry's row
         cells = _cells(ind)
+        if starts is not None:
+            cells = cells.filter(pl.col("year").is_in(pl.concat([starts, ends]).implode()))
+        tot = collect(cells.group_by("region", "year", "measure").agg(pl.col("region_total", "reference_total").first()))
         name_cols = [c for c in ("region_name",) if c in _names(ind)]
-        both = collect(cells.select("region", "year", "measure", "region_total", "reference_total", *name_cols))
-        tot = both.drop(name_cols).unique(["region", "year", "measure"], keep="first")
-        names = both.select("region", *name_cols).unique("region", keep="first")
+        names = collect(cells.group_by("region").agg(pl.col(c).first() for c in name_cols))
         for side in ("start", "end"):
             t = tot.rename({"year": f"{side}_year", "region_total": f"_rt_{side}", "reference_total": f"_rT_{side}"})
             t = t.with_columns(pl.col(f"{side}_year").cast(summed.schema[f"{side}_year"]))
-            summed = summed.join(t, on=["region", "measure", f"{side}_year"], how="left")
+            summed = summed.join(t, on=["region", "measure", f"{side}_year"], how="left", maintain_order="left")
+
         def _growth(a: str, b: str) -> pl.Expr:
             return pl.when(pl.col(a) != 0).then(pl.col(b) / pl.col(a) - 1)
 
@@ -342,7 +351,7 @@ def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
             _growth("_rt_start", "_rt_end").alias("growth"),
             _growth("_rT_start", "_rT_end").alias("reference_growth"),
         ).with_columns((pl.col("growth") - pl.col("reference_growth")).alias("relative_growth"))
-        summed = summed.join(names, on="region", how="left")
+        summed = summed.join(names, on="region", how="left", maintain_order="left")
         first = ["region"] + [c for c in ("region_name",) if c in summed.columns]
         summed = summed.select(first + ["measure", "start_year", "end_year", "start_value", "end_value", "growth",
                                         "reference_growth", "relative_growth", *comps, "n_industries"])
