@@ -1,21 +1,23 @@
-"""Time lqcalc's stages one by one, in one process, on a benchmark table.
+"""Time lqcalc's stages one by one, in one process, partition by partition as a run does.
 
-Measures, with ``time.perf_counter`` and the process's peak resident memory:
+A run (:func:`lqcalc.pipeline.run`) reads, validates and computes the input one partition
+(a few whole years, ``--partition-rows``) at a time. This script does the same with the
+same functions and adds up, with ``time.perf_counter`` and the process's peak resident
+memory:
 
-* ``read``: :func:`lqcalc.io.read_inputs` (file -> tidy table), and ``read_csv`` the same
-  from the CSV version of the table when it exists next to the Parquet file;
-* ``validate``: :func:`lqcalc.validation.validate_tidy` (Great Expectations suite + polars
-  checks), and separately the import of Great Expectations;
-* ``totals``: :func:`lqcalc.totals.attach_totals` (the denominators);
+* ``read``: the partition's tidy rows (:mod:`lqcalc.io.source`);
+* ``validate``: :class:`lqcalc.validation.PartitionGate` (the polars rules; with ``--gx``
+  the Great Expectations suite too, and its import separately);
+* ``denominators``: integer codes and :func:`lqcalc.totals.attach_totals`;
 * ``lq``: the LQ column alone over the base frame (``lqcalc.metrics.lq.lq``) — with
-  ``totals`` this is the "LQ stage" whose rows per second are reported;
-* ``build_tables``: every output table, with the time of each table function
-  (``indicator_table``, ``growth_table``, ...) taken from a profile of the call;
-* ``write``: the Parquet files the pipeline writes (tidy + tables).
+  ``denominators`` this is the "LQ stage" whose rows per second are reported;
+* ``tables``: every output table (:class:`lqcalc.builder.TableBuilder`), with the time of
+  each table function (``indicator_table``, ``growth_table``, ...) from a profile;
+* ``write``: the Parquet files the run writes (tidy + tables, appended per partition).
 
 Usage::
 
-    python bench/stages.py INPUT.parquet [--json OUT.json] [--skip-validate]
+    python bench/stages.py INPUT.parquet [--json OUT.json] [--gx] [--partition-rows N]
 """
 
 from __future__ import annotations
@@ -56,92 +58,99 @@ def table_function_times(prof: cProfile.Profile) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def measure(path: Path, validate: bool = True, csv: bool = True) -> dict:
+def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> dict:
     """Run the stages on ``path`` and return timings (seconds), rates and peak memory."""
     import polars as pl
 
+    from lqcalc.builder import TableBuilder
     from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.io import read_inputs
+    from lqcalc.indicators import with_codes
+    from lqcalc.io.source import DEFAULT_PARTITION_ROWS, open_source
     from lqcalc.metrics import lq as lqm
+    from lqcalc.output.appender import TableAppender
     from lqcalc.totals import attach_totals
 
     cfg = RunConfig(inputs=[str(path)], read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
                                                          value_cols=["employment"]),
-                    reference_region=REFERENCE_REGION, total_industry=TOTAL_INDUSTRY, quiet=True, charts=False)
+                    reference_region=REFERENCE_REGION, total_industry=TOTAL_INDUSTRY, quiet=True, charts=False,
+                    gx=gx, partition_rows=partition_rows or DEFAULT_PARTITION_ROWS)
     res: dict = {"input": str(path), "times": {}, "peak_mb_after": {}}
-    T = res["times"]
+    T: dict[str, float] = {}
 
-    csv_path = path.with_suffix(".csv")
-    if csv and csv_path.exists():
-        # the read stage from CSV as well (text: every cell parsed and located)
-        t = time.perf_counter()
-        tidy_csv, _ = read_inputs([str(csv_path)], cfg.read)
-        T["read_csv"] = time.perf_counter() - t
-        progress("read_csv", T["read_csv"])
-        res["csv_bytes"] = csv_path.stat().st_size
-        res["peak_mb_after"]["read_csv"] = peak_mb()
-        del tidy_csv
-    t = time.perf_counter()
-    tidy, _ = read_inputs(cfg.inputs, cfg.read)
-    T["read"] = time.perf_counter() - t
-    progress("read", T["read"])
-    res["rows"] = tidy.height
-    res["tidy_mb"] = round(tidy.estimated_size("mb"), 1)
-    res["peak_mb_after"]["read"] = peak_mb()
+    def add(stage: str, t0: float) -> None:
+        T[stage] = T.get(stage, 0.0) + time.perf_counter() - t0
 
-    if validate:
+    if gx:
         t = time.perf_counter()
         import great_expectations  # noqa: F401
 
-        T["import_great_expectations"] = time.perf_counter() - t
-        progress("import_great_expectations", T["import_great_expectations"])
-        from lqcalc.validation import validate_tidy
-
-        t = time.perf_counter()
-        report = validate_tidy(tidy, cfg)
-        T["validate"] = time.perf_counter() - t
-        progress("validate", T["validate"])
-        res["validation_ok"] = bool(report.ok)
-        res["peak_mb_after"]["validate"] = peak_mb()
+        add("import_great_expectations", t)
+    from lqcalc.validation import PartitionGate, validation_context
 
     t = time.perf_counter()
-    base = attach_totals(tidy, cfg.reference_region, cfg.total_industry).base
-    T["totals"] = time.perf_counter() - t
-    progress("totals", T["totals"])
-    res["base_mb"] = round(base.estimated_size("mb"), 1)
+    source = open_source(cfg.inputs, cfg.read)
+    plan = source.plan(cfg.partition_rows)
+    years = sorted({y for p in plan for y in p.years if y is not None})
+    add("read", t)
     t = time.perf_counter()
-    lq = base.select(lqm.lq("value", "region_total", "reference_value", "reference_total").alias("lq"))
-    T["lq"] = time.perf_counter() - t
-    progress("lq", T["lq"])
-    res["lq_non_null"] = lq.height - lq["lq"].null_count()
-    res["lq_stage_rows_per_s"] = round(tidy.height / (T["totals"] + T["lq"]))
-    res["peak_mb_after"]["totals"] = peak_mb()
-    del lq
-
-    from lqcalc.indicators import build_tables
-
+    gate = PartitionGate(cfg, validation_context(source.lazy()))
+    add("validate", t)
+    builder = TableBuilder(cfg, years=years, measures=["employment"])
     prof = cProfile.Profile()
-    t = time.perf_counter()
-    prof.enable()
-    tables = build_tables(base, cfg)
-    prof.disable()
-    T["build_tables"] = time.perf_counter() - t
-    progress("build_tables", T["build_tables"])
-    res["table_functions"] = table_function_times(prof)
-    res["table_rows"] = {k: v.height for k, v in tables.items()}
-    res["peak_mb_after"]["build_tables"] = peak_mb()
-
+    rows = lq_cells = 0
+    table_rows: dict[str, int] = {}
     with tempfile.TemporaryDirectory(dir=path.parent) as d:
+        app = TableAppender(d, single=len(plan) == 1)
+        for part in plan:
+            t = time.perf_counter()
+            tidy = source.read(part, len(plan) == 1)
+            add("read", t)
+            rows += tidy.height
+            t = time.perf_counter()
+            app.write("tidy", tidy)
+            add("write", t)
+            t = time.perf_counter()
+            good, _rejected = gate.check(tidy)
+            add("validate", t)
+            t = time.perf_counter()
+            base = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry).base
+            add("denominators", t)
+            t = time.perf_counter()
+            lq = base.select(lqm.lq("value", "region_total", "reference_value", "reference_total").alias("lq"))
+            add("lq", t)
+            lq_cells += lq.height - lq["lq"].null_count()
+            del lq, tidy, good
+            t = time.perf_counter()
+            prof.enable()
+            tables = builder.add(base)
+            prof.disable()
+            add("tables", t)
+            del base
+            t = time.perf_counter()
+            for name, df in tables.items():
+                app.write(name, df)
+                table_rows[name] = table_rows.get(name, 0) + df.height
+            add("write", t)
+            del tables
+            progress(f"partition {part.years}", sum(T.values()))
         t = time.perf_counter()
-        tidy.write_parquet(Path(d) / "tidy.parquet", compression="zstd")
-        for name, df in tables.items():
-            df.write_parquet(Path(d) / f"{name}.parquet", compression="zstd")
-        T["write"] = time.perf_counter() - t
-    progress("write", T["write"])
-    res["peak_mb_after"]["write"] = peak_mb()
+        report = gate.finish().report
+        add("validate", t)
+        t = time.perf_counter()
+        for name, df in builder.finish().items():
+            app.write(name, df)
+        app.close()
+        add("write", t)
+    res["rows"] = rows
+    res["partitions"] = len(plan)
+    res["validation_ok"] = bool(report.ok)
+    res["lq_non_null"] = lq_cells
+    res["lq_stage_rows_per_s"] = round(rows / (T["denominators"] + T["lq"]))
+    res["table_functions"] = table_function_times(prof)
+    res["table_rows"] = table_rows
     res["times"] = {k: round(v, 4) for k, v in T.items()}
     res["indicators_incl_validation_s"] = round(
-        T.get("validate", 0) + T.get("import_great_expectations", 0) + T["totals"] + T["build_tables"], 3)
+        T.get("validate", 0) + T.get("import_great_expectations", 0) + T["denominators"] + T["tables"], 3)
     res["peak_mb"] = peak_mb()
     res["polars_threads"] = pl.thread_pool_size()
     return res
@@ -151,10 +160,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="Time lqcalc's stages in one process")
     ap.add_argument("input", type=Path)
     ap.add_argument("--json", type=Path, help="write the result here as well")
-    ap.add_argument("--skip-validate", action="store_true")
-    ap.add_argument("--no-csv", action="store_true", help="skip the CSV read even if the CSV exists")
+    ap.add_argument("--gx", action="store_true", help="also run the Great Expectations suite")
+    ap.add_argument("--partition-rows", type=int, help="rows per partition (default: lqcalc's)")
     args = ap.parse_args()
-    res = measure(args.input, validate=not args.skip_validate, csv=not args.no_csv)
+    res = measure(args.input, gx=args.gx, partition_rows=args.partition_rows)
     text = json.dumps(res, indent=2)
     if args.json:
         args.json.write_text(text)
