@@ -3,7 +3,8 @@
 :func:`write_analyst_outputs` writes what an analyst takes away from a run: the DuckDB
 database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
 and the charts (:mod:`lqcalc.output.charts`). Heavy libraries (matplotlib, xlsxwriter) are
-imported only when these run.
+imported only when these run. The growth by region of the summary is handed on to the
+shift-share chart instead of being computed twice.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
 
-def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], lang: str = "en",
+def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame"], lang: str = "en",
                           charts: bool = True, quiet: bool | None = None,
                           top_industries: int = 4, industries: list[str] | None = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
@@ -26,8 +27,13 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], l
     ----------
     out_dir : Path
         The (temporary) output directory; nothing is written outside it.
-    tables : mapping of str to polars.DataFrame
+    tables : mapping of str to polars.DataFrame or polars.LazyFrame
         Every table of the run, including ``tidy`` (and ``rejected`` when rows were set aside).
+        LazyFrames are meant to be scans of the Parquet files already written to ``out_dir``
+        (``pl.scan_parquet(out_dir / f"{name}.parquet")``): the database copies or views
+        them with DuckDB's own Parquet reader, and the summary tables and charts collect
+        only the rows and columns they show, so memory stays bounded whatever the size of
+        ``tidy`` and ``indicators``. DataFrames work too (they are copied into the database).
     lang : {"en", "zh"}
         Language of the summary headers and chart labels.
     charts : bool
@@ -57,7 +63,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], l
     timings["database"] = round(time.perf_counter() - t, 4)
     t = time.perf_counter()
     note("• writing summary tables …", quiet)
-    write_summary(out_dir, tables, lang)
+    built = write_summary(out_dir, tables, lang)
     timings["summary"] = round(time.perf_counter() - t, 4)
     chart_paths: list[Path] = []
     if charts:
@@ -65,6 +71,6 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame"], l
 
         t = time.perf_counter()
         chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet,
-                                   industries=industries)
+                                   industries=industries, by_region=built.get("growth_by_region"))
         timings["charts"] = round(time.perf_counter() - t, 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}

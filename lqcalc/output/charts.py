@@ -152,7 +152,7 @@ def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
 
 
 def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_industries: int = 6,
-               industries: list[str] | None = None) -> dict:
+               industries: list[str] | None = None, by_region: pl.DataFrame | None = None) -> dict:
     """The data behind the charts (also used by the tests).
 
     Returns a dict with ``measure``, ``industries`` (codes of the charted industries, largest
@@ -160,7 +160,9 @@ def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_ind
     for the charted industries, or None), ``start``/``end`` years, ``lq_time`` (indicators of
     the measure for the charted industries) and ``shift`` (components per region, or None).
     ``industries`` picks the charted industries (codes; unknown codes are ignored) instead of
-    the largest ones.
+    the largest ones. ``by_region`` is :func:`lqcalc.output.summary.growth_by_region` of the
+    same tables when the summary has it already: the shift-share data are then its rows of
+    the charted measure and period (with regions of a single level).
 
     The tables may be LazyFrames (scans of the Parquet outputs): only aggregates (row counts
     per measure, industry sizes in the last year) and the rows of the charted industries are
@@ -204,7 +206,9 @@ def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_ind
         out["industries"] = sizes["industry"].head(top_industries).to_list()
     charted = pl.col("industry").is_in(pl.Series(out["industries"], dtype=pl.String).implode())
     if has_year and n_years >= 2:
-        out["lq_time"] = collect(ind.filter(charted))
+        out["lq_time"] = collect(ind.filter(charted).select(
+            c for c in ("region", "region_name", "industry", "industry_name", "year", "measure", "value", "lq")
+            if c in names))
     growth = tables.get("growth")
     if growth is not None and {"region", "industry", "measure", "start_year", "end_year", "growth"} <= set(_names(growth)):
         g = _cells(growth).filter(pl.col("measure").eq_missing(measure))
@@ -226,8 +230,12 @@ def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_ind
             out["bubble"] = bubble
             from lqcalc.output.summary import growth_by_region
 
-            gbr = growth_by_region({**tables, "indicators": ind, "growth": growth.filter(
-                (pl.col("start_year") == start) & (pl.col("end_year") == end))})
+            if by_region is not None and "region_level" not in out:
+                gbr = by_region.filter(pl.col("measure").eq_missing(measure) & (pl.col("start_year") == start)
+                                       & (pl.col("end_year") == end))
+            else:
+                gbr = growth_by_region({**tables, "indicators": ind, "growth": growth.filter(
+                    (pl.col("start_year") == start) & (pl.col("end_year") == end))})
             if gbr is not None and {"national_share", "industry_mix", "regional_shift"} <= set(gbr.columns):
                 out["shift"] = gbr.filter(pl.col("measure") == measure)
     return out
@@ -422,8 +430,9 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
         return _save(fig, base)
 
 
-def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top_industries: int = 4,
-                 quiet: bool | None = None, industries: list[str] | None = None) -> list[Path]:
+def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame | pl.LazyFrame], lang: str = "en",
+                 top_industries: int = 4, quiet: bool | None = None, industries: list[str] | None = None,
+                 by_region: pl.DataFrame | None = None) -> list[Path]:
     """Write the charts of a run to ``out_dir/charts/``; return the files written.
 
     Parameters
@@ -442,11 +451,13 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = 
         No progress bar on stderr.
     industries : list of str, optional
         Industry codes to chart instead of the ``top_industries`` largest.
+    by_region : polars.DataFrame, optional
+        The summary's ``growth_by_region`` of the same tables (see :func:`chart_data`).
     """
     from lqcalc.progress import progress
 
     tables = lazy_tables(tables)
-    data = chart_data(tables, top_industries, industries)
+    data = chart_data(tables, top_industries, industries, by_region=by_region)
     if not data["industries"]:
         return []
     cdir = Path(out_dir) / CHARTS_DIR

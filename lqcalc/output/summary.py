@@ -104,15 +104,21 @@ def _leaves(ind: pl.LazyFrame) -> pl.LazyFrame:
     return ind.filter(pl.col("is_leaf").fill_null(True)) if "is_leaf" in _names(ind) else ind
 
 
-def _latest(ind: pl.LazyFrame) -> pl.LazyFrame:
+def _latest_years(ind: pl.LazyFrame) -> pl.DataFrame:
+    """The latest year of each measure (``measure``, ``year``): one small aggregation."""
+    return collect(ind.group_by("measure").agg(pl.col("year").max()))
+
+
+def _latest(ind: pl.LazyFrame, last: pl.DataFrame | None = None) -> pl.LazyFrame:
     """Rows of the latest year of each measure (rows without a year are kept).
 
-    The latest years come from one small aggregation; the filter is then a predicate on the
-    scan (``year == Y`` for each measure), so only that year's rows are read.
+    ``last`` is :func:`_latest_years` of ``ind`` (computed when not given); the filter is a
+    predicate on the scan (``year == Y`` for each measure), so only that year's rows are read.
     """
     if "year" not in _names(ind):
         return ind
-    last = collect(ind.group_by("measure").agg(pl.col("year").max()))
+    if last is None:
+        last = _latest_years(ind)
     keep = pl.col("year").is_null()
     for measure, year in last.rows():
         if year is not None:
@@ -169,9 +175,10 @@ def class_columns(clusters: Frame) -> list[str]:
             if c not in ID_COLUMNS and c != "null_reason" and (t == pl.String or t == pl.Boolean)]
 
 
-def _ranks(cells: pl.LazyFrame, top: int) -> dict[str, pl.DataFrame]:
+def _ranks(cells: pl.LazyFrame, top: int, by_measure: bool = True) -> dict[str, pl.DataFrame]:
     """Row numbers (``_row``, in the order of ``cells``) and ranks of the ``top`` highest LQs
-    per industry and per region (and measure).
+    per industry and per region (and measure; ``by_measure`` false when ``cells`` hold a
+    single measure, the same groups on one key less).
 
     Only four columns of the cells are read; ties keep the order of the rows (ordinal ranks),
     as if the whole table were ranked.
@@ -180,7 +187,8 @@ def _ranks(cells: pl.LazyFrame, top: int) -> dict[str, pl.DataFrame]:
                      .filter(pl.col("lq").is_not_null()))
     out = {}
     for by in ("industry", "region"):
-        out[by] = (narrow.with_columns(pl.col("lq").rank("ordinal", descending=True).over([by, "measure"])
+        window = [by, "measure"] if by_measure else by
+        out[by] = (narrow.with_columns(pl.col("lq").rank("ordinal", descending=True).over(window)
                                        .cast(pl.Int32).alias("rank"))
                    .filter(pl.col("rank") <= top).select("_row", "rank"))
     return out
@@ -206,8 +214,10 @@ def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int
     The ranks are computed on four columns; only the ranked rows are read whole, and growth
     and cluster classes are joined onto those rows alone.
     """
-    cells = _latest(_cells(ind))
-    ranks = _ranks(cells, top)
+    cells = _cells(ind)
+    last = _latest_years(cells) if "year" in _names(cells) else None
+    cells = _latest(cells, last)
+    ranks = _ranks(cells, top, by_measure=last is None or last.height > 1)
     wanted = pl.concat([ranks["industry"]["_row"], ranks["region"]["_row"]]).unique()
     rows = collect(cells.with_row_index("_row").filter(pl.col("_row").is_in(wanted.implode())))
     rows = _with_classes(_with_growth(rows, tables), tables)
@@ -215,29 +225,37 @@ def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int
 
 
 def cluster_class_tables(clusters: pl.LazyFrame) -> dict[str, pl.DataFrame]:
-    """``cluster_classes`` (the cells some rule marks) and ``cluster_class_counts``."""
+    """``cluster_classes`` (the cells some rule marks) and ``cluster_class_counts``.
+
+    The counts of every class column come from one pass; a cell meets a rule when its class
+    is one of the values counted there that mean a cluster (a list of a few values instead
+    of lowercasing every cell).
+    """
     out: dict[str, pl.DataFrame] = {}
     schema = clusters.collect_schema()
     classes = class_columns(clusters)
     if not classes:
         return out
-    met = pl.sum_horizontal(
-        [(pl.col(c).fill_null(False) if schema[c] == pl.Boolean
-          else (pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(list(NOT_A_CLUSTER))))
-         .cast(pl.Int32) for c in classes]
-    ).alias("rules_met")
+    shown_as_text = {c: pl.col(c).cast(pl.String) if schema[c] == pl.Boolean else pl.col(c) for c in classes}
+    row = collect(clusters.select(shown_as_text[c].value_counts(sort=True).implode() for c in classes))
+    counts, met = [], []
+    for c in classes:
+        vc = row[c].explode().struct.unnest()
+        vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
+        counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
+        if schema[c] == pl.Boolean:
+            met.append(pl.col(c).fill_null(False))
+        else:
+            values = vc["class"].drop_nulls()
+            marked = values.filter(~values.str.to_lowercase().is_in(list(NOT_A_CLUSTER)))
+            met.append(pl.col(c).is_in(marked.implode()).fill_null(False))
+    rules_met = pl.sum_horizontal([m.cast(pl.Int32) for m in met]).alias("rules_met")
     shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
                          *CLUSTER_NUMBERS) if c in schema] + ["rules_met"] + classes
     sort_by = ["rules_met"] + [c for c in ("lq",) if c in schema]
-    marked_rows = (collect(clusters.with_columns(met).filter(pl.col("rules_met") > 0).select(shown))
+    marked_rows = (collect(clusters.with_columns(rules_met).filter(pl.col("rules_met") > 0).select(shown))
                    .sort(sort_by, descending=True, nulls_last=True))
     out["cluster_classes"] = _drop_empty(marked_rows)
-    counts = []
-    for c in classes:
-        col = pl.col(c).cast(pl.String) if schema[c] == pl.Boolean else pl.col(c)
-        vc = collect(clusters.select(col.value_counts(sort=True))).unnest(c)
-        vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
-        counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
     out["cluster_class_counts"] = pl.concat(counts)
     return out
 
@@ -334,9 +352,12 @@ def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
         cells = _cells(ind)
         if starts is not None:
             cells = cells.filter(pl.col("year").is_in(pl.concat([starts, ends]).implode()))
-        tot = collect(cells.group_by("region", "year", "measure").agg(pl.col("region_total", "reference_total").first()))
         name_cols = [c for c in ("region_name",) if c in _names(ind)]
-        names = collect(cells.group_by("region").agg(pl.col(c).first() for c in name_cols))
+        tot = collect(cells.group_by("region", "year", "measure").agg(
+            pl.col("region_total", "reference_total", *name_cols).first()))
+        names = tot.sort("year", nulls_last=True).group_by("region", maintain_order=True).agg(
+            pl.col(c).first() for c in name_cols)
+        tot = tot.drop(name_cols)
         for side in ("start", "end"):
             t = tot.rename({"year": f"{side}_year", "region_total": f"_rt_{side}", "reference_total": f"_rT_{side}"})
             t = t.with_columns(pl.col(f"{side}_year").cast(summed.schema[f"{side}_year"]))
@@ -462,19 +483,25 @@ def _sheet_name(title: str, used: set[str]) -> str:
 VALUE_COLUMNS_SKIP = ("region", "region_name", "industry", "industry_name", "measure", "unit")
 
 
-def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str = "en", top: int = 5) -> None:
+def write_summary(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5
+                  ) -> dict[str, pl.DataFrame]:
     """Write ``out_dir/summary/``: one CSV per summary table, ``summary.md`` and ``summary.xlsx``.
 
     Parameters
     ----------
     out_dir : Path
         Output directory; only ``out_dir/summary`` is written.
-    tables : mapping of str to polars.DataFrame
+    tables : mapping of str to polars.DataFrame or polars.LazyFrame
         The run's output tables (see :func:`summary_tables`).
     lang : {"en", "zh"}
         Language of headers, titles and class names.
     top : int
         Regions per industry (and industries per region) in the top-cluster tables.
+
+    Returns
+    -------
+    dict of str to polars.DataFrame
+        The summary tables written (plain column names, as :func:`summary_tables`).
     """
     import xlsxwriter
 
@@ -517,3 +544,4 @@ def write_summary(out_dir: Path, tables: Mapping[str, pl.DataFrame], lang: str =
             else:
                 wb.add_worksheet(ws_name)
     (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
+    return built
