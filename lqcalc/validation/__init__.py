@@ -1,8 +1,8 @@
 """Validation of the tidy table before any indicator is computed.
 
-:func:`validate_tidy` runs the Great Expectations suite (:mod:`lqcalc.validation.suite`) and
-the polars checks (:mod:`lqcalc.validation.checks`) and returns a
-:class:`~lqcalc.validation.report.ValidationReport`. :func:`gate` applies the
+:func:`validate_tidy` runs lqcalc's polars rules (:mod:`lqcalc.validation.checks`) and,
+when asked (``cfg.gx``), the Great Expectations suite (:mod:`lqcalc.validation.suite`), and
+returns a :class:`~lqcalc.validation.report.ValidationReport`. :func:`gate` applies the
 ``--on-invalid`` policy for a run:
 
 * ``fail`` (default): any error raises :class:`~lqcalc.errors.DataError` (exit 3) after the
@@ -11,6 +11,12 @@ the polars checks (:mod:`lqcalc.validation.checks`) and returns a
 * ``quarantine``: rows failing a rule are set aside with their reasons (``rejected``, to be
   written as ``DIR/rejected.parquet``) and the run continues with the others. A table that
   is unusable as a whole (missing / mistyped column) or with no row left still fails.
+
+A table too large for memory is validated one partition (a set of whole years) at a time:
+:func:`validation_context` collects the few whole-table facts that rules across years need
+(units per measure, distinct labels), :class:`PartitionGate` validates each partition
+against them and applies the policy, and :func:`merge_reports` gives the report of the
+whole table — the same verdict, counts, findings and warnings as validating it at once.
 
 Rules and their ids are listed in :mod:`lqcalc.validation.rules`.
 """
@@ -28,29 +34,36 @@ from lqcalc import schema
 from lqcalc.config import RunConfig
 from lqcalc.validation import checks, suite
 from lqcalc.validation.checks import FLAG, YEAR_MAX, YEAR_MIN
-from lqcalc.validation.report import (ValidationReport, empty_rejected, failure_report_paths, fmt_value,
+from lqcalc.validation.context import ValidationContext, validation_context
+from lqcalc.validation.report import (NOT_RUN, ValidationReport, empty_rejected, failure_report_paths, fmt_value,
                                       report_paths)
 from lqcalc.validation.rules import RULES
 
-__all__ = ["validate_tidy", "gate", "GateResult", "ValidationReport", "RULES", "report_paths",
+__all__ = ["validate_tidy", "gate", "GateResult", "ValidationReport", "RULES", "report_paths", "merge_reports",
+           "PartitionGate", "ValidationContext", "validation_context",
            "failure_report_paths"]
 
 #: Default share of missing / suppressed cells in a measure above which a warning is given.
 SUPPRESSED_SHARE = 0.2
 
 
-def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, max_listed: int = 50,
-                  suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
+def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: ValidationContext | None = None,
+                  max_listed: int = 50, suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
                   year_max: int = YEAR_MAX) -> ValidationReport:
-    """Validate a tidy table (:mod:`lqcalc.schema`) against every rule.
+    """Validate a tidy table (:mod:`lqcalc.schema`), or one partition of it, against every rule.
 
     Parameters
     ----------
     tidy : polars.DataFrame
-        The table the readers produced.
+        The table the readers produced, or a partition of it (a set of whole years).
     cfg : RunConfig, optional
-        Uses ``reference_region``, ``total_industry`` and ``tolerance`` (relative tolerance
-        of the "part larger than its total" checks).
+        Uses ``reference_region``, ``total_industry``, ``tolerance`` (relative tolerance of
+        the "part larger than its total" checks) and ``gx`` (run the Great Expectations suite
+        too; default: the polars rules alone).
+    context : ValidationContext, optional
+        Facts of the whole table (:func:`validation_context`) for the rules that look across
+        years: given when ``tidy`` is a partition, so that its report is the whole table's
+        share (see :func:`merge_reports`); computed from ``tidy`` itself when None.
     max_listed : int
         Findings listed per rule (all failing rows are counted).
     suppressed_share : float
@@ -73,9 +86,9 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, max_liste
     --------
     >>> t = pl.DataFrame({"region": ["A", "A", "B"], "industry": ["x", "x", "x"],
     ...                   "measure": ["emp"] * 3, "value": [1.0, 2.0, -5.0]})
-    >>> r = validate_tidy(t)                                  # doctest: +SKIP
-    >>> r.ok, sorted(k for k, v in r.counts.items() if v)     # doctest: +SKIP
-    (False, ['duplicate_key', 'negative_value'])
+    >>> r = validate_tidy(t, RunConfig(gx=False))
+    >>> r.ok, sorted(k for k, v in r.counts.items() if v), r.settings["engine"]
+    (False, ['duplicate_key', 'negative_value'], 'polars')
     """
     cfg = cfg or RunConfig()
     engine = "gx" if cfg.gx else "polars"
@@ -84,12 +97,12 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, max_liste
         "reference_region": cfg.reference_region, "total_industry": cfg.total_industry,
         "tolerance": cfg.tolerance, "year_range": [year_min, year_max], "suppressed_share": suppressed_share,
     }
-    checked = checks.compute(tidy, reference_region=cfg.reference_region, total_industry=cfg.total_industry,
+    checked = checks.compute(tidy, context, reference_region=cfg.reference_region, total_industry=cfg.total_industry,
                              tolerance=cfg.tolerance, suppressed_share=suppressed_share,
                              year_min=year_min, year_max=year_max)
     if checked.frame is None:
         stats = suite.run_suite(tidy, suite.structural_specs(), engine=engine)
-        settings["gx_version"] = _gx_version() if engine == "gx" else "not run (--no-gx)"
+        settings.update(_engine_settings(engine))
         settings["seconds"] = round(time.perf_counter() - t0, 3)
         return ValidationReport(rows=tidy.height, findings=checked.structural, stats=stats, settings=settings,
                                 max_listed=max_listed)
@@ -108,9 +121,11 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, max_liste
             findings.extend(_list(df, rule, checked, max_listed, year_min, year_max))
     flags = [FLAG[r] for r in checked.active_flags]
     mask = df.select(pl.any_horizontal(flags).alias("bad"))["bad"] if flags else pl.Series("bad", [False] * df.height)
-    tidy_c = schema.conform(tidy)
+    tidy_c = checked.tidy
+    assert tidy_c is not None
     rejected = None
-    if mask.any():
+    n_bad = int(mask.sum())
+    if n_bad:
         bad = df.filter(mask)
         active = [r for r in checked.active_flags if counts.get(r)]
         reasons = bad.select(
@@ -121,15 +136,22 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, max_liste
         )
         # rejected rows keep the values as read (the blank-key normalization is internal)
         rejected = tidy_c.filter(mask).hstack(reasons)
-    settings["gx_version"] = _gx_version() if engine == "gx" else "not run (--no-gx)"
+    settings.update(_engine_settings(engine))
     settings["seconds"] = round(time.perf_counter() - t0, 3)
     settings["seconds_by_stage"] = {"polars_checks": round(t1 - t0, 3), "great_expectations": round(t2 - t1, 3),
                                     "listing_and_split": round(time.perf_counter() - t2, 3)}
     return ValidationReport(
         rows=tidy.height, findings=findings, counts=counts, warnings=checked.warnings, stats=stats,
         missing_share=checked.missing_share, bad_row_mask=mask.alias("bad_row"), settings=settings,
-        max_listed=max_listed, _rejected=rejected, _tidy=tidy_c,
+        max_listed=max_listed, _rejected=rejected, _tidy=tidy_c, _partials=checked.partials, _n_bad=n_bad,
     )
+
+
+def _engine_settings(engine: str) -> dict[str, Any]:
+    """What the report says about the engine that ran (and how to get the other one)."""
+    if engine == "gx":
+        return {"engine": "great_expectations", "gx_version": _gx_version()}
+    return {"engine": "polars", "gx_version": NOT_RUN}
 
 
 def _gx_version() -> str:
@@ -153,6 +175,9 @@ def _list(df: pl.DataFrame, rule: str, checked: checks.Checked, limit: int, year
     group = {"reference_missing": ["year", "measure"], "total_missing": ["region", "year", "measure"],
              "mixed_units": ["measure", "unit"], "region_spelling": ["region"], "industry_spelling": ["industry"]}
     if rule in group:
+        if rule in _ACROSS_YEARS:
+            # one row per unit / spelling: the earliest year's first (as a partitioned run finds it)
+            flagged = flagged.with_row_index("_i").sort(["year", "_i"], nulls_last=True)
         flagged = flagged.unique(subset=group[rule], keep="first", maintain_order=True)
     for row in flagged.head(limit).iter_rows(named=True):
         f: dict[str, Any] = {"rule": rule, **{k: row[k] for k in ("region", "industry", "measure", "year", "unit")}}
@@ -188,18 +213,259 @@ def _list(df: pl.DataFrame, rule: str, checked: checks.Checked, limit: int, year
     return out
 
 
+#: Group rules whose groups span years: listed once per group, from the earliest year.
+_ACROSS_YEARS = {"mixed_units", "region_spelling", "industry_spelling"}
+
+_GROUP_KEYS = {"reference_missing": ("year", "measure"), "total_missing": ("region", "year", "measure"),
+               "mixed_units": ("measure", "unit"), "region_spelling": ("region",), "industry_spelling": ("industry",),
+               "column_missing": ("column",), "column_type": ("column",)}
+
+
+def merge_reports(reports: list[ValidationReport], *, max_listed: int | None = None) -> ValidationReport:
+    """One report for a table from the reports of its partitions (validated with one context).
+
+    Rows and counts are summed; findings are concatenated in partition order keeping at most
+    ``max_listed`` per rule (a group found in several partitions — a measure's units, a
+    spelling, a missing column — is listed once); the expectation statistics are summed per
+    expectation; the missing share and the warnings are composed again from the partitions'
+    partial tables, so that a warning about the whole table (many suppressed cells in a
+    measure, a region that is the sum of the others) is the one the whole table gives. No
+    per-row frame is kept: ``bad_row_mask`` is None and :meth:`ValidationReport.split` is
+    not available (:class:`PartitionGate` hands out the rows partition by partition).
+
+    Parameters
+    ----------
+    reports : list of ValidationReport
+        From :func:`validate_tidy` with the same ``context`` and settings, in partition order.
+    max_listed : int, optional
+        Findings listed per rule (default: that of the first report).
+
+    Returns
+    -------
+    ValidationReport
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"region": ["A", "B", "A", "B"], "industry": "x", "year": [2020, 2020, 2021, 2021],
+    ...                   "measure": "emp", "value": [1.0, -2.0, 3.0, -4.0]})
+    >>> ctx = validation_context(t)
+    >>> parts = [validate_tidy(p, context=ctx) for p in t.partition_by("year")]
+    >>> whole, merged = validate_tidy(t), merge_reports(parts)
+    >>> merged.counts == whole.counts, merged.n_bad_rows, merged.rows
+    (True, 2, 4)
+    """
+    if not reports:
+        return ValidationReport(rows=0, settings={"partitions": 0})
+    first = reports[0]
+    limit = first.max_listed if max_listed is None else max_listed
+    counts: dict[str, int] = {}
+    for r in reports:
+        for k, n in r.counts.items():
+            counts[k] = counts.get(k, 0) + n
+    findings = _merge_findings([r.findings for r in reports], limit)
+    stats = _merge_stats([r.stats for r in reports])
+    settings = dict(first.settings)
+    settings["partitions"] = len(reports)
+    for k in ("seconds",):
+        if all(k in r.settings for r in reports):
+            settings[k] = round(sum(r.settings[k] for r in reports), 3)
+    if all("seconds_by_stage" in r.settings for r in reports):
+        settings["seconds_by_stage"] = {k: round(sum(r.settings["seconds_by_stage"].get(k, 0) for r in reports), 3)
+                                        for k in first.settings["seconds_by_stage"]}
+    warnings: list[dict[str, Any]] = []
+    missing_share: list[dict[str, Any]] = []
+    partials = [r._partials for r in reports if r._partials is not None]
+    if partials:
+        merged = {k: pl.concat([p[k].with_columns(pl.lit(i, pl.UInt32).alias("_part")) for i, p in enumerate(partials)])
+                  for k in partials[0]}
+        warnings, missing_share = checks.compose_warnings(
+            merged, reference=settings.get("reference_region"), total=settings.get("total_industry"),
+            tolerance=settings.get("tolerance", 0.005), suppressed_share=settings.get("suppressed_share", SUPPRESSED_SHARE))
+    else:
+        merged = None
+    return ValidationReport(
+        rows=sum(r.rows for r in reports), findings=findings, counts=counts, warnings=warnings, stats=stats,
+        missing_share=missing_share, settings=settings, max_listed=limit, _partials=merged,
+        _n_bad=sum(r.n_bad_rows for r in reports),
+    )
+
+
+def _merge_findings(lists: list[list[dict[str, Any]]], limit: int) -> list[dict[str, Any]]:
+    """Findings of the partitions, grouped by rule in report order, at most ``limit`` per rule.
+
+    Within a rule they keep partition order; a group that several partitions list (a unit,
+    a spelling, a missing column) is listed once, from its earliest year.
+    """
+    rank = {rid: i for i, rid in enumerate(RULES)}
+    chosen: dict[tuple, tuple] = {}
+    rows: list[tuple] = []
+    for part, findings in enumerate(lists):
+        for i, f in enumerate(findings):
+            rule = f["rule"]
+            year = f.get("year")
+            order = (rank.get(rule, len(rank)), (year is None, year or 0) if rule in _ACROSS_YEARS else (False, 0),
+                     part, i)
+            if rule in _GROUP_KEYS:
+                key = (rule, *(f.get(k) for k in _GROUP_KEYS[rule]))
+                if key in chosen and chosen[key][0] <= order:
+                    continue
+                chosen[key] = (order, f)
+            else:
+                rows.append((order, f))
+    rows.extend(chosen.values())
+    rows.sort(key=lambda r: r[0])
+    out: list[dict[str, Any]] = []
+    listed: dict[str, int] = {}
+    for _, f in rows:
+        if listed.get(f["rule"], 0) < limit:
+            listed[f["rule"]] = listed.get(f["rule"], 0) + 1
+            out.append(f)
+    return out
+
+
+def _merge_stats(all_stats: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Expectation statistics summed per expectation (rule, expectation, column)."""
+    out: dict[tuple, dict[str, Any]] = {}
+    for stats in all_stats:
+        for st in stats:
+            key = (st["rule"], st["expectation"], st["column"])
+            if key not in out:
+                out[key] = dict(st)
+                continue
+            m = out[key]
+            m["success"] = bool(m["success"] and st["success"])
+            for k in ("element_count", "unexpected_count", "missing_count"):
+                if m.get(k) is not None or st.get(k) is not None:
+                    m[k] = (m.get(k) or 0) + (st.get(k) or 0)
+    return list(out.values())
+
+
 @dataclass
 class GateResult:
-    """What :func:`gate` hands back to the pipeline."""
+    """What :func:`gate` and :meth:`PartitionGate.finish` hand back to the pipeline.
+
+    From :meth:`PartitionGate.finish`, ``good`` and ``rejected`` are empty: the rows were
+    handed out partition by partition by :meth:`PartitionGate.check`; ``rows_used`` and
+    ``rows_rejected`` count them.
+    """
 
     good: pl.DataFrame          # rows to compute with (tidy columns)
     rejected: pl.DataFrame      # tidy columns + rule + reason (empty when nothing rejected)
     report: ValidationReport
     report_files: list[str]     # report files written by gate (only on failure)
+    rows_used: int = 0
+    rows_rejected: int = 0
+
+
+class PartitionGate:
+    """``--on-invalid`` applied partition by partition.
+
+    Every partition is validated against the whole table's ``context``; the report of the
+    run is the merge of the partitions' reports (:func:`merge_reports`) and equals that of
+    validating the whole table at once.
+
+    * ``fail``: once an error is seen, :meth:`check` returns None for the rows to compute
+      with (the run will fail) but still validates, so that the report lists every problem;
+      :meth:`finish` writes the report and raises the DataError.
+    * ``quarantine``: rows failing a rule are handed back as rejected rows with their
+      reasons; the others are computed with. A structurally unusable table, or no row left
+      over all partitions, still fails.
+
+    Parameters
+    ----------
+    cfg : RunConfig
+        ``on_invalid``, ``out``, ``lang``, the reference / total and the tolerance.
+    context : ValidationContext
+        :func:`validation_context` of the whole input.
+    report : str or Path, optional
+        ``--report PATH`` (where the report of a failed run goes, see :func:`gate`).
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"region": ["A", "B", "A", "B"], "industry": "x", "year": [2020, 2020, 2021, 2021],
+    ...                   "measure": "emp", "value": [1.0, 2.0, 3.0, -4.0]})
+    >>> pg = PartitionGate(RunConfig(on_invalid="quarantine"), validation_context(t))
+    >>> [(g.height, r.height) for g, r in (pg.check(p) for p in t.partition_by("year"))]
+    [(2, 0), (1, 1)]
+    >>> res = pg.finish()
+    >>> res.report.ok, res.rows_used, res.rows_rejected
+    (False, 3, 1)
+    """
+
+    def __init__(self, cfg: RunConfig, context: ValidationContext | None, *, report: str | Path | None = None,
+                 max_listed: int = 50) -> None:
+        self.cfg = cfg
+        self.context = context
+        self.report_target = report
+        self.max_listed = max_listed
+        self._reports: list[ValidationReport] = []
+        self._failed = False
+        self.rows_used = 0
+        self.rows_rejected = 0
+
+    @property
+    def failed(self) -> bool:
+        """True once the run is bound to fail (fail mode and an error seen, or a fatal problem)."""
+        return self._failed
+
+    def check(self, part: pl.DataFrame) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+        """Validate one partition: (rows to compute with, rejected rows [tidy columns + rule + reason]).
+
+        The first is None once the run is bound to fail (fail mode and an error seen so far,
+        or a fatal structural problem): the caller then stops computing but keeps calling
+        :meth:`check` on the remaining partitions so that the report lists every problem.
+        In fail mode nothing is set aside (the rejected rows are empty).
+        """
+        rep = validate_tidy(part, self.cfg, context=self.context, max_listed=self.max_listed)
+        good: pl.DataFrame | None
+        rejected = empty_rejected()
+        if rep.fatal:
+            self._failed = True
+            good = None
+        elif rep.ok:
+            good = rep._tidy if rep._tidy is not None else schema.conform(part)
+        elif self.cfg.on_invalid == "quarantine":
+            good, rejected = rep.split()
+        else:
+            self._failed = True
+            good = None
+        self._reports.append(rep.slim())
+        if self._failed:
+            good = None
+        else:
+            assert good is not None
+            self.rows_used += good.height
+            self.rows_rejected += rejected.height
+        return good, rejected
+
+    def finish(self) -> GateResult:
+        """The merged report.
+
+        Raises the same :class:`~lqcalc.errors.DataError` as :func:`gate` (writing the
+        failure report files exactly as :func:`gate` does) when the run fails, including
+        quarantine with no good row left overall.
+        """
+        rep = merge_reports(self._reports, max_listed=self.max_listed)
+        quarantine = self.cfg.on_invalid == "quarantine" and not rep.fatal
+        if rep.ok or (quarantine and self.rows_used > 0):
+            return GateResult(schema.empty(), empty_rejected(), rep, [], self.rows_used, self.rows_rejected)
+        cfg = self.cfg
+        if self.report_target is not None:
+            html_p, json_p = report_paths(self.report_target)
+        elif cfg.out:
+            html_p, json_p = failure_report_paths(cfg.out)
+        else:
+            html_p = json_p = None
+        files = rep.write(html_p, json_p, lang=cfg.lang) if html_p else []
+        err = rep.to_data_error(files, lang=cfg.lang)
+        if quarantine:
+            err.message = "every row was rejected: " + err.message
+            err.args = (err.message,)
+        raise err
 
 
 def gate(tidy: pl.DataFrame, cfg: RunConfig, *, report: str | Path | None = None) -> GateResult:
-    """Validate ``tidy`` and apply ``cfg.on_invalid``; the pipeline's single entry point.
+    """Validate ``tidy`` and apply ``cfg.on_invalid``; the whole table as one partition.
 
     On failure the report is written to ``report`` (``--report PATH``, see
     :func:`report_paths`) or, when not given and ``cfg.out`` is set, next to the output
@@ -207,22 +473,9 @@ def gate(tidy: pl.DataFrame, cfg: RunConfig, *, report: str | Path | None = None
     raised whose hint names the files. On success nothing is written: the pipeline writes
     ``report.write(DIR / "validation.html", DIR / "validation.json")`` with its outputs.
     """
-    rep = validate_tidy(tidy, cfg)
-    if rep.ok:
-        return GateResult(schema.conform(tidy), empty_rejected(), rep, [])
-    if cfg.on_invalid == "quarantine" and not rep.fatal:
-        good, rejected = rep.split()
-        if good.height > 0:
-            return GateResult(good, rejected, rep, [])
-    if report is not None:
-        html_p, json_p = report_paths(report)
-    elif cfg.out:
-        html_p, json_p = failure_report_paths(cfg.out)
-    else:
-        html_p = json_p = None
-    files = rep.write(html_p, json_p, lang=cfg.lang) if html_p else []
-    err = rep.to_data_error(files, lang=cfg.lang)
-    if cfg.on_invalid == "quarantine" and not rep.fatal:
-        err.message = "every row was rejected: " + err.message
-        err.args = (err.message,)
-    raise err
+    pg = PartitionGate(cfg, None, report=report)
+    good, rejected = pg.check(tidy)
+    res = pg.finish()
+    assert good is not None
+    res.good, res.rejected = good, rejected
+    return res

@@ -8,11 +8,21 @@ row and Great Expectations then checks each flag column
 (``expect_column_values_to_be_in_set(value_set=[False])``), so the suite still counts them.
 
 The same flags give the listing of offending rows (bounded) and the quarantine split.
+
+How it stays fast on millions of rows: region, industry and measure are turned into integer
+codes once (their position among the distinct labels of the whole table, see
+:class:`~lqcalc.validation.context.ValidationContext`; labels that come in runs are looked
+up once per run), and every group of a rule (region / industry x year x measure) is an
+integer. A duplicate key is looked for only when the keys are not already strictly
+increasing; the value of the total or reference row of a row's group is a gather from a
+small array, so a part larger than its total is one comparison per row; the heuristics of
+the warnings look only at the rows they sample. Rules that look across the whole table
+(units, spellings, notes) take their facts from the context, so that a partition of the
+table is judged exactly as the whole table would be.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +30,11 @@ from typing import Any
 import polars as pl
 
 from lqcalc import schema
+from lqcalc.validation.context import (KEY_MARKERS, KEY_TEXT, MOJIBAKE, ValidationContext, looks_like_note,
+                                       validation_context)
+
+__all__ = ["FLAG", "YEAR_MIN", "YEAR_MAX", "REQUIRED", "KEY_MARKERS", "Checked", "compute", "structure",
+           "looks_like_note", "normalize_label", "spelling_groups", "reason_expr", "compose_warnings"]
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -41,39 +56,14 @@ FLAG = {
     "footnote_row": "_f_footnote_row",
 }
 
-_KEY_TEXT = ["region", "industry", "measure"]
-
-#: Cell contents that mean "missing" and therefore cannot be a region, industry or measure.
-KEY_MARKERS = ["—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "*"]
-
-# Latin letters around a CJK character: "Zürich" (Latin-1) decoded as GB18030 gives "Z黵ich".
-_MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
+_KEY_TEXT = KEY_TEXT
+_MOJIBAKE = MOJIBAKE
 
 # Chinese administrative suffixes, longest first: 内蒙古自治区 / 内蒙古, 北京市 / 北京.
 _ADMIN_SUFFIXES = sorted(
     ["省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "地区", "自治州", "盟"],
     key=len, reverse=True,
 )
-
-_NOTE = re.compile(
-    r"^\s*(注\s*[：:0-9０-９１-９()（）]|注$|数据来源|资料来源|来源[：:]|说明[：:]|备注|"
-    r"notes?\s*[:.0-9]|sources?\s*[:.]|footnotes?\b|\*|†|‡|[①-⑳])",
-    re.IGNORECASE,
-)
-
-
-def looks_like_note(text: str | None) -> bool:
-    """Whether a region or industry label is a footnote or source line read as a row.
-
-    >>> looks_like_note("注：2015年数据为经济普查修订数"), looks_like_note("数据来源：国家统计局")
-    (True, True)
-    >>> looks_like_note("Source: BLS"), looks_like_note("北京市"), looks_like_note("Sources of Funds")
-    (True, False, False)
-    """
-    if text is None:
-        return False
-    t = str(text)
-    return bool(_NOTE.match(t)) or len(t) > 80
 
 
 def normalize_label(text: str, *, region: bool) -> str:
@@ -119,21 +109,6 @@ def spelling_groups(labels: list[str], *, region: bool) -> dict[str, list[str]]:
     return out
 
 
-@dataclass
-class Checked:
-    """The table with flag columns, the structural problems and the warnings found."""
-
-    frame: pl.DataFrame | None
-    structural: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-    missing_share: list[dict[str, Any]] = field(default_factory=list)
-    reference: str | None = None
-    total: str | None = None
-    active_flags: list[str] = field(default_factory=list)
-    total_stats: pl.DataFrame | None = None
-    reference_stats: pl.DataFrame | None = None
-
-
 _EXPECTED_KIND = {
     "region": "text", "region_name": "text", "industry": "text", "industry_name": "text",
     "measure": "text", "unit": "text", "source_file": "text",
@@ -166,165 +141,472 @@ def structure(tidy: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _match(frame: pl.DataFrame, code_col: str, name_col: str, wanted: str, option: str) -> pl.Expr:
-    """Expression selecting the rows of a named reference region / total industry."""
-    from lqcalc.totals import resolve_code
+@dataclass
+class Checked:
+    """The table with flag columns, the structural problems and the warnings found.
 
-    return pl.col(code_col) == resolve_code(frame, code_col, name_col, wanted, option)
+    ``frame`` has the tidy columns (empty keys and missing markers as null), one ``_f_*``
+    boolean flag per active error rule and, for the rules that fail somewhere, the helper
+    columns of their messages (``_dup_count``, ``_total_value``, ``_reference_value``,
+    ``_units``, ``_others_region``, ``_others_industry``, ``_raw_region`` ...). ``tidy`` is
+    the conformed table as read (what quarantined rows keep). ``partials`` holds the small
+    tables the warnings are composed from (:func:`compose_warnings`); they add up across
+    partitions of a table.
+    """
+
+    frame: pl.DataFrame | None
+    structural: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    missing_share: list[dict[str, Any]] = field(default_factory=list)
+    reference: str | None = None
+    total: str | None = None
+    active_flags: list[str] = field(default_factory=list)
+    tidy: pl.DataFrame | None = None
+    partials: dict[str, pl.DataFrame] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
-def compute(tidy: pl.DataFrame, *, reference_region: str | None, total_industry: str | None,
-            tolerance: float, suppressed_share: float = 0.2,
+def _dense(size: int, index: list[int], values: list[Any], dtype: pl.DataType, fill: Any = None) -> pl.Series:
+    """A lookup array: ``values`` at positions ``index``, ``fill`` elsewhere."""
+    base = pl.repeat(fill, size, dtype=dtype, eager=True)
+    if index:
+        base = base.scatter(index, pl.Series(values, dtype=dtype))
+    return base
+
+
+def _code_of(ctx: ValidationContext, column: str, label: str) -> int:
+    """The integer code of ``label`` in ``column`` (the null code when absent or blank)."""
+    labels = ctx.labels.get(column, ())
+    if label in ctx.blank.get(column, ()):
+        return len(labels)
+    pos = ctx.position(column).get(label)
+    return len(labels) if pos is None else pos
+
+
+def _lookup(g: str, keys: pl.Series, values: pl.Series, size: int, rows: int) -> pl.Expr:
+    """``values`` of each row's group (column ``g``, codes below ``size``); null where absent.
+
+    A gather from a dense array when the codes are few, a hash lookup otherwise.
+    """
+    if size <= max(4 * rows, 1 << 20):
+        dense = pl.repeat(None, size, dtype=values.dtype, eager=True)
+        if keys.len():
+            dense = dense.scatter(keys.cast(pl.Int64), values)
+        return pl.lit(dense).gather(pl.col(g))
+    return pl.col(g).replace_strict(keys, values, default=None, return_dtype=values.dtype)
+
+
+def _distinct_count(key: pl.Series, size: int) -> int:
+    """Distinct values of an integer ``key`` in ``[0, size)``: a bitmap when small, else a hash."""
+    if size <= max(8 * key.len(), 1 << 22):
+        return int(pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(key, True).sum())
+    return key.n_unique()
+
+
+def _dup_counts(key: pl.Series, size: int) -> pl.Series | None:
+    """Rows sharing each row's key (None when every key is unique, the usual case)."""
+    if _distinct_count(key, size) == key.len():
+        return None
+    vc = key.value_counts(name="_n").filter(pl.col("_n") > 1)
+    return key.replace_strict(vc[key.name], vc["_n"].cast(pl.UInt32), default=1, return_dtype=pl.UInt32)
+
+
+def _duplicates_hashed(df: pl.DataFrame) -> pl.Series | None:
+    """Rows sharing the key, for tables too large for an integer key (hash, then exact)."""
+    h = df.select(pl.struct(schema.KEY).hash().alias("h"))["h"]
+    srt = h.sort()
+    dup_hashes = srt.filter((srt == srt.shift(1)).fill_null(False)).unique()
+    if dup_hashes.len() == 0:
+        return None
+    cand = h.is_in(dup_hashes.implode())
+    counts = df.filter(cand).group_by(schema.KEY).agg(pl.len().cast(pl.UInt32).alias("_dup_count"))
+    out = (df.select(schema.KEY).join(counts, on=schema.KEY, how="left", nulls_equal=True, maintain_order="left")
+           ["_dup_count"].fill_null(1))
+    return out if (out > 1).any() else None
+
+
+def _unsigned(limit: int) -> pl.DataType:
+    return pl.UInt32 if limit < 2 ** 32 else pl.UInt64
+
+
+def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, reference_region: str | None = None,
+            total_industry: str | None = None, tolerance: float = 0.005, suppressed_share: float = 0.2,
             year_min: int = YEAR_MIN, year_max: int = YEAR_MAX) -> Checked:
     """Compute every polars-side rule.
 
-    Returns a :class:`Checked` whose ``frame`` has the tidy columns, ``_row`` (0-based row
-    index in ``tidy``), one ``_f_*`` boolean flag per active error rule and helper columns
-    used in messages (``_dup_count``, ``_total_value``, ``_reference_value``, ``_units``).
-    ``frame`` is None when the table is structurally unusable.
+    Parameters
+    ----------
+    tidy : polars.DataFrame
+        The table, or one partition of it (a set of whole years).
+    context : ValidationContext, optional
+        Facts of the whole table (:func:`~lqcalc.validation.context.validation_context`);
+        computed from ``tidy`` when not given.
+    reference_region, total_industry : str, optional
+        Code or name of the reference region row and of the all-industry row.
+    tolerance : float
+        Relative tolerance of the "part larger than its total" checks.
+    suppressed_share : float
+        Share of missing cells above which a warning is given.
+    year_min, year_max : int
+        Plausible years.
+
+    Returns
+    -------
+    Checked
+        ``frame`` is None when the table is structurally unusable.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"region": ["A", "A", "B"], "industry": ["x", "x", "x"], "year": [2020] * 3,
+    ...                   "measure": "emp", "value": [1.0, 2.0, -5.0]})
+    >>> c = compute(t)
+    >>> c.frame.select(FLAG["duplicate_key"], FLAG["negative_value"]).rows()
+    [(True, False), (True, False), (False, True)]
     """
+    import time
+
+    t0 = time.perf_counter()
     structural = structure(tidy)
     if structural:
         return Checked(frame=None, structural=structural)
-    df = schema.conform(tidy).with_row_index("_row")
-    # blank text and missing markers (—, ..., NA) count as empty keys (found among the
-    # distinct labels, so that a clean 10M-row table costs nothing here)
-    blank = {}
-    for c in _KEY_TEXT:
-        labels = df[c].drop_nulls().unique()
-        bad = labels.filter((labels.str.strip_chars(" \t\u3000").str.len_chars() == 0)
-                            | labels.str.strip_chars(" \t\u3000").is_in(pl.Series(KEY_MARKERS).implode()))
-        if bad.len():
-            blank[c] = bad
-    if blank:
-        df = df.with_columns([pl.when(pl.col(c).is_in(b.implode())).then(pl.col(c)).alias(f"_raw_{c}")
-                              for c, b in blank.items()])
-        df = df.with_columns([pl.when(pl.col(c).is_in(b.implode())).then(None).otherwise(pl.col(c)).alias(c)
-                              for c, b in blank.items()])
+    ctx = context if context is not None else validation_context(tidy)
+    t1 = time.perf_counter()
+    tidy_c = schema.conform(tidy)
+    n = tidy_c.height
+    nr, ni, nm = (len(ctx.labels.get(c, ())) for c in ("region", "industry", "measure"))
+    rc = ctx.codes(tidy_c["region"], "region").alias("rc")
+    if rc.is_sorted():   # tables sorted by region: group-bys on it take the sorted fast path
+        rc = rc.set_sorted()
+    ic = ctx.codes(tidy_c["industry"], "industry").alias("ic")
+    mc = ctx.codes(tidy_c["measure"], "measure").alias("mc")
+    df = tidy_c
+    # blank text and missing markers (—, ..., NA) count as empty keys; the raw text is kept
+    # for the listing
+    helpers: dict[str, pl.Series] = {}
+    for c, code in (("region", rc), ("industry", ic), ("measure", mc)):
+        if c in ctx.blank:
+            blank = (code == len(ctx.labels[c])) & df[c].is_not_null()
+            if blank.any():
+                helpers[f"_raw_{c}"] = pl.DataFrame([df[c], blank.alias("_b")]).select(
+                    pl.when("_b").then(pl.col(c)).alias(f"_raw_{c}")).to_series()
+                df = df.with_columns(pl.when(blank).then(None).otherwise(pl.col(c)).alias(c))
+    # year x measure as one small integer (only when the partition has several)
+    year = df["year"]
+    ymin, ymax = year.min(), year.max()
+    ny = 1 if ymin is None else int(ymax) - int(ymin) + 2
+    nym = ny * (nm + 1)
+    ym_const = n == 0 or (year.null_count() in (0, n) and ymin == ymax and mc.min() == mc.max())
+    cols = [rc, ic, mc, df["value"], year, df["source_file"], df["source_line"]]
+    if not ym_const:
+        yc = pl.col("year").cast(pl.Int64).sub(ymin - 1).fill_null(0) if ymin is not None else pl.lit(0)
+        cols.append(pl.DataFrame(cols).select((yc * (nm + 1) + pl.col("mc")).cast(_unsigned(nym)).alias("ym"))["ym"])
+    work = pl.DataFrame(cols)
+    ym = pl.lit(0, pl.UInt32) if ym_const else pl.col("ym")
+
+    def group(major: str, labels: int) -> tuple[pl.Expr, int]:
+        """Integer code of major x year x measure (``major`` a region or industry code), and its range."""
+        if ym_const:
+            return pl.col(major), labels + 1
+        size = (labels + 1) * nym
+        return pl.col(major).cast(_unsigned(size)) * nym + ym, size
+
     tol = float(tolerance)
     v = pl.col("value")
-    flags: dict[str, pl.Expr] = {
-        "key_null": pl.any_horizontal([pl.col(c).is_null() for c in _KEY_TEXT]),
+    fin = v.is_finite().fill_null(False)
+    exprs: dict[str, pl.Expr] = {
+        "key_null": (pl.col("rc") == nr) | (pl.col("ic") == ni) | (pl.col("mc") == nm),
         "negative_value": (v < 0).fill_null(False),
         "non_finite": (v.is_nan() | v.is_infinite()).fill_null(False),
         "year_range": ((pl.col("year") < year_min) | (pl.col("year") > year_max)).fill_null(False),
     }
     # notes read as rows and rows without keys are reported once, and kept out of the
     # cross-row rules (a note is not a region that lacks its total)
-    notes = [lab for c in ("region", "industry") for lab in df[c].drop_nulls().unique().to_list() if looks_like_note(lab)]
-    if notes:
-        flags["footnote_row"] = pl.col("region").is_in(notes).fill_null(False) | pl.col("industry").is_in(notes).fill_null(False)
-    primary = flags["key_null"] | flags.get("footnote_row", pl.lit(False))
-    df = _duplicates(df.with_columns(primary.alias("_primary")))
-    flags["duplicate_key"] = pl.col("_dup_count") > 1
-    real = ~pl.col("_primary")
-    # One group-by per check gives, for every reference / total group, the largest part and
-    # the sum of the parts; rows are joined back only when some group breaks the rule (much
-    # faster than window functions or joins over 10M rows).
-    fin = v.is_finite().fill_null(False)
-
-    def part_stats(frame: pl.DataFrame, marker: str, keys: list[str], leaf: pl.Expr) -> pl.DataFrame:
-        # plain columns first: expressions inside agg() are evaluated group by group
-        parts = (frame.lazy().filter(real & ~pl.col(marker))
-                 .select(*keys, pl.when(fin).then(v).alias("_pv"), pl.when(fin & leaf).then(v).alias("_lv"))
-                 .group_by(keys).agg(pl.col("_pv").max().alias("_pmax"), pl.col("_lv").sum().alias("_psum"),
-                                     pl.col("_lv").count().alias("_n"))
-                 .collect())
-        marks = frame.filter(pl.col(marker)).group_by(keys).agg(
-            v.max().alias("_mval"), pl.col("source_file").first(), pl.col("source_line").first())
-        return marks.join(parts, on=keys, how="inner", nulls_equal=True)
-
-    def exceeding(frame: pl.DataFrame, stats: pl.DataFrame, marker: str, keys: list[str], name: str
-                  ) -> tuple[pl.DataFrame, pl.Expr]:
-        bad = stats.filter(pl.col("_mval").is_finite() & (pl.col("_pmax") > pl.col("_mval") * (1 + tol)))
-        if bad.height == 0:
-            return frame.with_columns(pl.lit(None, pl.Float64).alias(name)), pl.lit(False)
-        frame = frame.join(bad.select(*keys, pl.col("_mval").alias(name)), on=keys, how="left",
-                           nulls_equal=True, maintain_order="left")
-        return frame, (~pl.col(marker) & real & fin & (v > pl.col(name) * (1 + tol))).fill_null(False)
-
-    def lacking(frame: pl.DataFrame, marker: str, keys: list[str]) -> tuple[pl.DataFrame, pl.Expr]:
-        """Flag rows whose ``keys`` group has no ``marker`` row (a join only when some group lacks it)."""
-        groups = frame.filter(real).select(keys).unique()
-        have = frame.filter(pl.col(marker)).select(keys).unique()
-        missing = groups.join(have, on=keys, how="anti", nulls_equal=True)
-        if missing.height == 0:
-            return frame, pl.lit(False)
-        name = f"_lacks{marker}"
-        frame = frame.join(missing.with_columns(pl.lit(True).alias(name)), on=keys, how="left",
-                           nulls_equal=True, maintain_order="left")
-        return frame, real & pl.col(name).fill_null(False)
-
-    ref_stats = tot_stats = None
+    if ctx.notes:
+        exprs["footnote_row"] = (pl.lit(ctx.flags_of("region", ctx.notes)).gather(pl.col("rc"))
+                                 | pl.lit(ctx.flags_of("industry", ctx.notes)).gather(pl.col("ic")))
+    real = ~(exprs["key_null"] | exprs["footnote_row"]) if "footnote_row" in exprs else ~exprs["key_null"]
+    extra: dict[str, pl.Expr] = {"_fin": fin, "_real": real}
+    ref_code = tot_code = None
     if reference_region:
-        is_ref = _match(df, "region", "region_name", reference_region, "--reference-region").fill_null(False)
-        df = df.with_columns((is_ref & real).alias("_is_ref"))
-        df, flags["reference_missing"] = lacking(df, "_is_ref", ["year", "measure"])
-        keys = ["industry", "year", "measure"]
-        ref_stats = part_stats(df, "_is_ref", keys, pl.lit(True))
-        df, flags["exceeds_reference"] = exceeding(df, ref_stats, "_is_ref", keys, "_reference_value")
+        ref_code = ctx.resolve("region", reference_region, "--reference-region")
+        extra["_is_ref"] = real & (pl.col("rc") == _code_of(ctx, "region", ref_code))
+        g_ref, size_ref = group("ic", ni)
+        extra["_g_ref"] = g_ref
     if total_industry:
-        is_tot = _match(df, "industry", "industry_name", total_industry, "--total-industry").fill_null(False)
-        df = df.with_columns((is_tot & real).alias("_is_total"))
-        df, flags["total_missing"] = lacking(df, "_is_total", ["region", "year", "measure"])
-        keys = ["region", "year", "measure"]
+        tot_code = ctx.resolve("industry", total_industry, "--total-industry")
+        extra["_is_total"] = real & (pl.col("ic") == _code_of(ctx, "industry", tot_code))
         # leaf industries only in the sum of the parts: nested codes would be counted twice
-        leaves = _leaves(df.filter(~pl.col("_is_total"))["industry"].drop_nulls().unique().to_list())
-        leaf = pl.col("industry").is_in(pl.Series(leaves, dtype=pl.String).implode()).fill_null(False)
-        tot_stats = part_stats(df, "_is_total", keys, leaf)
-        df, flags["exceeds_total"] = exceeding(df, tot_stats, "_is_total", keys, "_total_value")
-    # one unit per measure
-    units = (df.lazy().filter(pl.col("unit").is_not_null() & real).group_by("measure")
-             .agg(pl.col("unit").unique().sort().alias("_units")).collect())
-    mixed = units.filter(pl.col("_units").list.len() > 1)
-    if mixed.height:
-        df = df.join(mixed.with_columns(pl.col("_units").list.join(", ")), on="measure", how="left",
-                     nulls_equal=True, maintain_order="left")
-        flags["mixed_units"] = real & pl.col("_units").is_not_null() & pl.col("unit").is_not_null()
-    # spellings, on distinct labels
-    for col, rule, is_region in (("region", "region_spelling", True), ("industry", "industry_spelling", False)):
-        labels = df.filter(real)[col].drop_nulls().unique().to_list()
-        groups = spelling_groups(labels, region=is_region)
-        if groups:
-            m = pl.DataFrame({col: list(groups), f"_others_{col}": [", ".join(o) for o in groups.values()]},
-                             schema={col: pl.String, f"_others_{col}": pl.String})
-            df = df.join(m, on=col, how="left", maintain_order="left")
-            flags[rule] = real & pl.col(f"_others_{col}").is_not_null()
+        extra["_leaf"] = pl.lit(ctx.leaf_flags(tot_code)).gather(pl.col("ic"))
+        g_tot, size_tot = group("rc", nr)
+        extra["_g_tot"] = g_tot
+    work = work.with_columns([e.alias(FLAG[r]) for r, e in exprs.items()] + [e.alias(k) for k, e in extra.items()])
+    flags = {r: pl.col(FLAG[r]) for r in exprs}
+    lazy = work.lazy()
+    # duplicate keys: one integer per key (nulls are a code of their own, as nulls_equal)
+    key_size = (nr + 1) * (ni + 1) * (1 if ym_const else nym)
+    if key_size < 2 ** 63:
+        kt = _unsigned(key_size)
+        key = work.select((pl.col("rc").cast(kt) * ((ni + 1) * (1 if ym_const else nym))
+                           + pl.col("ic").cast(kt) * (1 if ym_const else nym)
+                           + (pl.lit(0, kt) if ym_const else pl.col("ym").cast(kt))).alias("key"))["key"]
+        dup = _dup_counts(key, key_size)
+    else:  # pragma: no cover - astronomically many labels
+        dup = _duplicates_hashed(df)
+    if dup is not None:
+        helpers["_dup_count"] = dup.alias("_dup_count")
+        flags["duplicate_key"] = pl.col("_dup_count") > 1
+    else:
+        flags["duplicate_key"] = pl.lit(False)
+    # the total / reference row of each group: one group-by for the parts, one for the marked rows
+    queries = {}
+    for name, marker, g, leaf in (("ref", "_is_ref", "_g_ref", None), ("tot", "_is_total", "_g_tot", "_leaf")):
+        if marker not in extra:
+            continue
+        lv = pl.when(pl.col("_fin") & pl.col(leaf) if leaf else pl.col("_fin")).then(v)
+        queries[f"{name}_parts"] = (lazy.filter(pl.col("_real") & ~pl.col(marker))
+                                    .group_by(pl.col(g).alias("g"))
+                                    .agg(lv.sum().alias("_psum"), lv.count().alias("_n"),
+                                         pl.when(pl.col("_fin")).then(v).max().alias("_pmax")))
+        queries[f"{name}_marks"] = (lazy.filter(pl.col(marker)).group_by(pl.col(g).alias("g"))
+                                    .agg(v.max().alias("_mval"), *[pl.col(c).first() for c in
+                                                                   ("rc", "ic", "mc", "year", "source_file", "source_line")]))
+    got = dict(zip(queries, pl.collect_all(list(queries.values())))) if queries else {}
+    ref_stats = tot_stats = None
+    lookups: list[pl.Expr] = []
+
+    def bad_groups(stats: pl.DataFrame) -> pl.DataFrame:
+        """Groups where some part is larger than the marked row (rows are compared only there)."""
+        return stats.filter(pl.col("_mval").is_finite() & (pl.col("_pmax") > pl.col("_mval") * (1 + tol)))
+
+    if "_is_ref" in extra:
+        marks, parts = got["ref_marks"], got["ref_parts"]
+        ref_stats = marks.join(parts, on="g", how="inner")
+        bad = bad_groups(ref_stats)
+        if bad.height:
+            lookups.append(_lookup("_g_ref", bad["g"], bad["_mval"], size_ref, n).alias("_mref"))
+        # the reference row of every year x measure that has rows
+        if ym_const:
+            lacks = (parts.height > 0) and marks.height == 0
+            flags["reference_missing"] = pl.col("_real") if lacks else pl.lit(False)
+        else:
+            groups = set((parts["g"] % nym).unique().to_list())
+            have = set((marks["g"] % nym).unique().to_list())
+            missing = sorted(groups - have)
+            flags["reference_missing"] = (pl.col("_real") & pl.col("ym").is_in(missing)) if missing else pl.lit(False)
+    if "_is_total" in extra:
+        marks, parts = got["tot_marks"], got["tot_parts"]
+        tot_stats = marks.join(parts, on="g", how="inner")
+        bad = bad_groups(tot_stats)
+        if bad.height:
+            lookups.append(_lookup("_g_tot", bad["g"], bad["_mval"], size_tot, n).alias("_mtot"))
+        missing_g = parts["g"].filter(~parts["g"].is_in(marks["g"].implode()))
+        flags["total_missing"] = (pl.col("_real") & pl.col("_g_tot").is_in(missing_g.implode())) if missing_g.len() \
+            else pl.lit(False)
+    if lookups:
+        work = work.with_columns(lookups)
+
+    def exceeding(marker: str, mval: str) -> pl.Expr:
+        if mval not in work.columns:
+            return pl.lit(False)
+        m = pl.col(mval)
+        return (~pl.col(marker) & pl.col("_real") & pl.col("_fin") & m.is_finite() & (v > m * (1 + tol))).fill_null(False)
+
+    if "_is_ref" in extra:
+        flags["exceeds_reference"] = exceeding("_is_ref", "_mref")
+    if "_is_total" in extra:
+        flags["exceeds_total"] = exceeding("_is_total", "_mtot")
+    # one unit per measure (the units of the whole table)
+    mixed = ctx.mixed_units
+    if mixed:
+        is_mixed = pl.lit(ctx.flags_of("measure", mixed)).gather(pl.col("mc"))
+        work = work.hstack([df["unit"].is_not_null().alias("_has_unit")])
+        flags["mixed_units"] = pl.col("_real") & is_mixed & pl.col("_has_unit")
+    # spellings, on the distinct labels of the whole table
+    for col, rule, code_col in (("region", "region_spelling", "rc"), ("industry", "industry_spelling", "ic")):
+        if ctx.spellings[col]:
+            flags[rule] = pl.col("_real") & pl.lit(ctx.flags_of(col, ctx.spellings[col])).gather(pl.col(code_col))
     order = [r for r in FLAG if r in flags]
-    df = df.with_columns([flags[rule].alias(FLAG[rule]) for rule in order])
-    if not df["_row"].is_sorted():  # joins keep the left order; this is a guard
-        df = df.sort("_row")
-    checked = Checked(frame=df, reference=reference_region, total=total_industry,
-                      active_flags=[r for r in FLAG if r in flags], total_stats=tot_stats, reference_stats=ref_stats)
-    _warnings(checked, tol=tol, suppressed_share=suppressed_share)
+    if helpers:
+        work = work.hstack(list(helpers.values()))
+    work = work.with_columns([flags[r].alias(FLAG[r]) for r in order if r not in exprs])
+    work = work.with_columns(pl.any_horizontal([pl.col(FLAG[r]) for r in order]).alias("_err"))
+    failing = work.select([pl.col(FLAG[r]).any() for r in order]).row(0)
+    failing = {r for r, f in zip(order, failing) if f}
+    # message helpers of the rules that fail somewhere
+    more: list[pl.Series] = []
+    if "exceeds_reference" in failing:
+        more.append(work.select(pl.when(FLAG["exceeds_reference"]).then(pl.col("_mref")).alias("_reference_value")).to_series())
+    if "exceeds_total" in failing:
+        more.append(work.select(pl.when(FLAG["exceeds_total"]).then(pl.col("_mtot")).alias("_total_value")).to_series())
+    if "mixed_units" in failing:
+        pos = [ctx.position("measure")[m] for m in mixed]
+        text = _dense(nm + 1, pos, [", ".join(mixed[m]) for m in mixed], pl.String)
+        more.append(text.gather(mc).alias("_units"))
+    for col, code_s, size in (("region", rc, nr), ("industry", ic, ni)):
+        if f"{col}_spelling" in failing:
+            groups = ctx.spellings[col]
+            pos = [ctx.position(col)[lab] for lab in groups]
+            more.append(_dense(size + 1, pos, [", ".join(o) for o in groups.values()], pl.String)
+                        .gather(code_s).alias(f"_others_{col}"))
+    frame = df.hstack(list(helpers.values()) + more + [work[FLAG[r]] for r in order])
+    t2 = time.perf_counter()
+    checked = Checked(frame=frame, reference=reference_region, total=total_industry, active_flags=order, tidy=tidy_c)
+    checked.partials = _warning_parts(df, work, ctx, any_err=bool(failing), ym_const=ym_const, tot_code=tot_code,
+                                      ref_stats=ref_stats, tot_stats=tot_stats, tol=tol)
+    checked.warnings, checked.missing_share = compose_warnings(
+        checked.partials, reference=reference_region, total=total_industry, tolerance=tol,
+        suppressed_share=suppressed_share)
+    checked.seconds = {"context": round(t1 - t0, 3), "rules": round(t2 - t1, 3),
+                       "warnings": round(time.perf_counter() - t2, 3)}
     return checked
 
 
-def _duplicates(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``_dup_count`` (rows sharing the key) without a 10M-group hash aggregation.
+# ---- warnings: small tables per partition, composed into warnings ----
 
-    Rows are hashed on the key; only rows whose hash occurs twice (true duplicates and the
-    rare hash collisions) are grouped exactly on the key.
+_ROW = {"year": pl.Int32, "_row": pl.UInt32, "source_file": pl.String, "source_line": pl.Int64}
+#: Columns of the partial tables the warnings are composed from (see :func:`compose_warnings`).
+PARTIAL_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "missing": {"measure": pl.String, "year": pl.Int32, "cells": pl.Int64, "missing": pl.Int64},
+    "region_sum": {"region": pl.String, "hits": pl.Int64, "groups": pl.Int64, **_ROW},
+    "industry_sum": {"industry": pl.String, "hits": pl.Int64, "groups": pl.Int64, **_ROW},
+    "encoding": {"order": pl.Int32, "column": pl.String, "label": pl.String, **_ROW},
+    "parts_total": {"region": pl.String, "measure": pl.String, "year": pl.Int32, "parts": pl.Float64,
+                    "total_value": pl.Float64, "source_file": pl.String, "source_line": pl.Int64},
+    "parts_reference": {"measure": pl.String, "n_cells": pl.Int64, "n_over": pl.Int64, "industry": pl.String,
+                        "year": pl.Int32, "parts": pl.Float64, "reference_value": pl.Float64,
+                        "excess": pl.Float64, "source_file": pl.String, "source_line": pl.Int64},
+    "zero_total": {"name": pl.String, "measure": pl.String, **_ROW},
+    "zero_reference": {"name": pl.String, "measure": pl.String, **_ROW},
+    "reference_value_missing": {"industry": pl.String, "measure": pl.String, **_ROW},
+}
+
+_FIRST = ["year", "_part", "_row"]      # "the first row": earliest year, then partition and row order
+_ENCODING_COLUMNS = ("region", "industry", "region_name", "industry_name", "measure")
+
+
+def _shape(name: str, frame: pl.DataFrame | None = None) -> pl.DataFrame:
+    sch = PARTIAL_SCHEMAS[name]
+    if frame is None:
+        return pl.DataFrame(schema=sch)
+    return frame.select([pl.col(c).cast(t) for c, t in sch.items()])
+
+
+def _warning_parts(df: pl.DataFrame, work: pl.DataFrame, ctx: ValidationContext, *, any_err: bool, ym_const: bool,
+                   tot_code: str | None, ref_stats: pl.DataFrame | None, tot_stats: pl.DataFrame | None,
+                   tol: float) -> dict[str, pl.DataFrame]:
+    """The partial tables of the warnings for one table or partition (rows without errors).
+
+    ``work`` has the integer codes (``rc``, ``ic``, ``mc``, ``ym`` unless constant), value,
+    year, source columns and the row masks ``_fin``, ``_real``, ``_err``, ``_is_ref``,
+    ``_is_total``.
     """
-    h = df.select(pl.struct(schema.KEY).hash().alias("h"))["h"]
-    srt = h.sort()
-    dup_hashes = srt.filter((srt == srt.shift(1)).fill_null(False)).unique()
-    if dup_hashes.len() == 0:
-        return df.with_columns(pl.lit(1, pl.UInt32).alias("_dup_count"))
-    cand = h.is_in(dup_hashes.implode())
-    counts = (df.filter(cand).group_by(schema.KEY).agg(pl.len().cast(pl.UInt32).alias("_dup_count")))
-    return (df.join(counts, on=schema.KEY, how="left", nulls_equal=True, maintain_order="left")
-            .with_columns(pl.col("_dup_count").fill_null(1)))
+    n = work.height
+    v = pl.col("value")
+    out: dict[str, pl.DataFrame] = {}
+    regions = pl.Series(ctx.labels.get("region", ()) + (None,), dtype=pl.String)
+    industries = pl.Series(ctx.labels.get("industry", ()) + (None,), dtype=pl.String)
+    measures = pl.Series(ctx.labels.get("measure", ()) + (None,), dtype=pl.String)
+    ok = ~pl.col("_err")
+    lazy = work.lazy().with_row_index("_row")
+    ym = pl.lit(0, pl.UInt32) if ym_const else pl.col("ym")
+    one_year = n == 0 or work["year"].n_unique() == 1
+
+    def by_year(frame: pl.LazyFrame) -> pl.LazyFrame:
+        """Rows in the order "earliest year first, then row order" (already so within one year)."""
+        return frame if one_year else frame.sort(["year", "_row"], nulls_last=True, maintain_order=True)
+    # missing cells per measure x year
+    if ym_const:
+        cells, missing = ((n, df["value"].null_count()) if not any_err else
+                          work.select(ok.sum().alias("c"), (ok & v.is_null()).sum().alias("m")).row(0))
+        out["missing"] = _shape("missing", pl.DataFrame({
+            "measure": [measures[work["mc"][0]]], "year": [work["year"][0]], "cells": [cells], "missing": [missing],
+        }, schema=PARTIAL_SCHEMAS["missing"])) if cells else _shape("missing")
+    else:
+        out["missing"] = _shape("missing", lazy.filter(ok).group_by(ym.alias("g")).agg(
+            pl.col("mc").first(), pl.col("year").first(), pl.len().alias("cells"),
+            v.null_count().alias("missing")).collect().pipe(_decode, "mc", measures, "measure"))
+    tol_sum = max(tol, 0.01)
+    first = [pl.col(k).first() for k in _ROW]
+    queries: dict[str, pl.LazyFrame] = {}
+    # a region that is the sum of the other regions (an unnamed national row), on up to 50
+    # industries: a heuristic, it need not see every cell
+    cand = ok & pl.col("_fin") & pl.lit(ctx.sample_flags("industry")).gather(pl.col("ic"))
+    if "_is_ref" in work.columns:
+        cand = cand & ~pl.col("_is_ref")
+    g = ["ic"] if ym_const else ["ic", "ym"]
+    queries["region_sum"] = (
+        lazy.filter(cand)
+        .with_columns(v.sum().over(g).alias("_s"), pl.len().over(g).alias("_n"))
+        .with_columns((((pl.col("_s") - 2 * v).abs() <= tol_sum * (pl.col("_s") - v))
+                       & (pl.col("_n") >= 4) & (v > 0)).alias("_hit"))
+        .pipe(by_year)
+        .group_by("rc", maintain_order=True).agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"), *first))
+    # an industry that is the sum of the other (leaf) industries (an unnamed total)
+    cand = ok & pl.col("_fin") & pl.lit(ctx.sample_flags("region")).gather(pl.col("rc"))
+    if "_is_total" in work.columns:
+        cand = cand & ~pl.col("_is_total")
+    g = ["rc"] if ym_const else ["rc", "ym"]
+    leaf = pl.col("_sleaf")
+    queries["industry_sum"] = (
+        lazy.filter(cand).with_columns(pl.lit(ctx.leaf_flags(tot_code)).gather(pl.col("ic")).alias("_sleaf"))
+        .with_columns(pl.when(leaf).then(v).otherwise(0.0).sum().over(g).alias("_s"), leaf.sum().over(g).alias("_n"))
+        .with_columns(pl.when(leaf).then(pl.col("_s") - v).otherwise(pl.col("_s")).alias("_o"),
+                      (pl.col("_n") - leaf.cast(pl.Int64)).alias("_no"))
+        .with_columns((((v - pl.col("_o")).abs() <= tol_sum * pl.col("_o")) & (pl.col("_no") >= 3) & (v > 0)).alias("_hit"))
+        .pipe(by_year)
+        .group_by("ic", maintain_order=True).agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"), *first))
+    # zero totals and missing reference values (the first 50, earliest years first)
+    for name, marker, cond, code in (("zero_total", "_is_total", v == 0, "rc"),
+                                     ("zero_reference", "_is_ref", v == 0, "ic"),
+                                     ("reference_value_missing", "_is_ref", v.is_null(), "ic")):
+        if marker in work.columns:
+            queries[name] = (lazy.filter(pl.col(marker)).filter(ok & cond.fill_null(False)).pipe(by_year).head(50)
+                             .select("mc", code, *_ROW))
+    got = dict(zip(queries, pl.collect_all(list(queries.values()))))
+    out["region_sum"] = _shape("region_sum", got["region_sum"].pipe(_decode, "rc", regions, "region"))
+    out["industry_sum"] = _shape("industry_sum", got["industry_sum"].pipe(_decode, "ic", industries, "industry"))
+    for name, code, labels, label in (("zero_total", "rc", regions, "name"), ("zero_reference", "ic", industries, "name"),
+                                      ("reference_value_missing", "ic", industries, "industry")):
+        out[name] = (_shape(name, got[name].pipe(_decode, code, labels, label).pipe(_decode, "mc", measures, "measure"))
+                     if name in got else _shape(name))
+    # labels garbled by a wrong encoding (found among the distinct labels of the whole table)
+    found = []
+    for order, col in enumerate(_ENCODING_COLUMNS):
+        for lab in ctx.garbled.get(col, ()):
+            m = (df[col] == lab).fill_null(False) & ~work["_err"]
+            if m.any():
+                first_row = (work.select("year", "source_file", "source_line").with_row_index("_row").filter(m)
+                             .sort(["year", "_row"], nulls_last=True, maintain_order=True).head(1))
+                found.append(first_row.with_columns(order=pl.lit(order), column=pl.lit(col), label=pl.lit(lab)))
+    out["encoding"] = _shape("encoding", pl.concat(found)) if found else _shape("encoding")
+    # parts that add up to more than their explicit total (leaf industries only)
+    if tot_stats is not None:
+        bad = (tot_stats.filter((pl.col("_psum") > pl.col("_mval") * (1 + tol)) & (pl.col("_n") > 1))
+               .pipe(_decode, "rc", regions, "region").pipe(_decode, "mc", measures, "measure")
+               .rename({"_psum": "parts", "_mval": "total_value"})
+               .sort(["region", "year", "measure"], nulls_last=True).head(50))
+        out["parts_total"] = _shape("parts_total", bad)
+    else:
+        out["parts_total"] = _shape("parts_total")
+    if ref_stats is not None:
+        b = (ref_stats.filter(pl.col("_n") > 1)
+             # a zero reference is reported as zero_total; 0/0 must not count as an excess
+             .with_columns(pl.when(pl.col("_mval") > 0).then(pl.col("_psum") / pl.col("_mval") - 1).alias("excess"))
+             .pipe(_decode, "mc", measures, "measure").pipe(_decode, "ic", industries, "industry")
+             .rename({"_psum": "parts", "_mval": "reference_value"}))
+        counts = b.group_by("measure").agg(pl.len().alias("n_cells"), (pl.col("excess") > tol).sum().alias("n_over"))
+        top = (b.filter(pl.col("excess") > tol).sort(["excess", "industry", "year"], descending=[True, False, False],
+                                                       nulls_last=True)
+               .group_by("measure", maintain_order=True).first())
+        out["parts_reference"] = _shape("parts_reference", counts.join(top, on="measure", how="left"))
+    else:
+        out["parts_reference"] = _shape("parts_reference")
+    return out
 
 
-def _sample_values(frame: pl.DataFrame, col: str, n: int = 50) -> pl.DataFrame:
-    """Rows of ``frame`` whose ``col`` is among ``n`` of its distinct values (spread evenly)."""
-    vals = frame[col].unique().sort()
-    if vals.len() <= n:
-        return frame
-    step = vals.len() / n
-    keep = vals.gather([int(i * step) for i in range(n)])
-    return frame.filter(pl.col(col).is_in(keep.implode()))
+def _decode(frame: pl.DataFrame, code: str, labels: pl.Series, name: str) -> pl.DataFrame:
+    """Add the label of an integer code column."""
+    return frame.with_columns(labels.gather(frame[code]).alias(name))
 
 
 def _num(v: float | None) -> str:
@@ -337,20 +619,28 @@ def _fmt_share(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
-    df = checked.frame
-    assert df is not None
-    err = pl.any_horizontal([pl.col(FLAG[r]) for r in checked.active_flags]) if checked.active_flags else pl.lit(False)
-    need = [c for c in ("region", "industry", "region_name", "industry_name", "measure", "year", "value",
-                        "source_file", "source_line", "_is_ref", "_is_total") if c in df.columns]
-    ok = df.select(need) if not df.select(err.any()).item() else df.filter(~err).select(need)
-    w = checked.warnings
-    # missing share per measure x year (all of it is reported; above the threshold also warned)
-    ms = (ok.group_by(["measure", "year"]).agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"))
+def compose_warnings(partials: dict[str, pl.DataFrame], *, reference: str | None, total: str | None,
+                     tolerance: float, suppressed_share: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Warnings and the missing share per measure x year from the partial tables.
+
+    ``partials`` are those of one table (:attr:`Checked.partials`) or the concatenation of
+    those of its partitions, with a ``_part`` column giving the partition order; the result
+    is the same either way (counts add up, "the first row" is the earliest year's).
+
+    >>> p = {k: _shape(k) for k in PARTIAL_SCHEMAS}
+    >>> p["missing"] = _shape("missing", pl.DataFrame({"measure": ["m", "m"], "year": [2020, 2021],
+    ...                                                "cells": [10, 10], "missing": [1, 6]}))
+    >>> w, ms = compose_warnings(p, reference=None, total=None, tolerance=0.005, suppressed_share=0.2)
+    >>> [(x["rule"], x["share"]) for x in w], [m["share"] for m in ms]
+    ([('suppressed_share', '35%'), ('missing_share', '60%')], [0.1, 0.6])
+    """
+    P = {k: (f if "_part" in f.columns else f.with_columns(pl.lit(0, pl.UInt32).alias("_part")))
+         for k, f in partials.items()}
+    w: list[dict[str, Any]] = []
+    ms = (P["missing"].group_by(["measure", "year"]).agg(pl.col("cells").sum(), pl.col("missing").sum())
           .with_columns((pl.col("missing") / pl.col("cells")).alias("share")).sort(["measure", "year"], nulls_last=True))
-    checked.missing_share = ms.to_dicts()
-    per_measure = (ok.group_by("measure").agg(pl.len().alias("cells"), pl.col("value").null_count().alias("missing"),
-                                              pl.col("year").n_unique().alias("years"))
+    missing_share = ms.to_dicts()
+    per_measure = (ms.group_by("measure").agg(pl.col("cells").sum(), pl.col("missing").sum(), pl.len().alias("years"))
                    .with_columns((pl.col("missing") / pl.col("cells")).alias("share")).sort("measure"))
     multi_year = set(per_measure.filter(pl.col("years") > 1)["measure"].to_list())
     for row in per_measure.iter_rows(named=True):
@@ -361,90 +651,48 @@ def _warnings(checked: Checked, *, tol: float, suppressed_share: float) -> None:
         if m["measure"] in multi_year:
             w.append({"rule": "missing_share", "measure": m["measure"], "year": m["year"],
                       "share": _fmt_share(m["share"]), "cells": m["cells"]})
-    tol_sum = max(tol, 0.01)
-    # a region that is the sum of the other regions (an unnamed national row)
-    # (on up to 50 industries: a heuristic, it need not see every cell)
-    cand = _sample_values(ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite()), "industry")
-    if checked.reference:
-        cand = cand.filter(~pl.col("_is_ref"))
-    if cand.height:
-        g = ["industry", "year", "measure"]
-        hits = (cand.with_columns(pl.col("value").sum().over(g).alias("_s"), pl.len().over(g).alias("_n"))
-                .with_columns((((pl.col("_s") - 2 * pl.col("value")).abs() <= tol_sum * (pl.col("_s") - pl.col("value")))
-                               & (pl.col("_n") >= 4) & (pl.col("value") > 0)).alias("_hit"))
-                .group_by("region").agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"),
-                                        pl.col("source_file").first(), pl.col("source_line").first())
-                .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("region"))
+    for key, rule in (("region", "region_is_sum"), ("industry", "industry_is_sum")):
+        hits = (P[f"{key}_sum"].sort(_FIRST, nulls_last=True, maintain_order=True)
+                .group_by(key, maintain_order=True)
+                .agg(pl.col("hits").sum(), pl.col("groups").sum(), pl.col("source_file").first(),
+                     pl.col("source_line").first())
+                .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort(key))
         for row in hits.iter_rows(named=True):
-            w.append({"rule": "region_is_sum", "region": row["region"], "groups": row["groups"],
-                      "share": f"{row['hits']} of {row['groups']}", "file": row["source_file"], "line": row["source_line"],
-                      "column": "region", "value": row["region"]})
-    # an industry that is the sum of the other (leaf) industries (an unnamed total)
-    cand = _sample_values(ok.filter(pl.col("value").is_not_null() & pl.col("value").is_finite()), "region")
-    if checked.total:
-        cand = cand.filter(~pl.col("_is_total"))
-    if cand.height:
-        leaves = _leaves(cand["industry"].unique().to_list())
-        g = ["region", "year", "measure"]
-        c2 = cand.with_columns(pl.col("industry").is_in(leaves).alias("_leaf"))
-        hits = (c2.with_columns(pl.when(pl.col("_leaf")).then(pl.col("value")).otherwise(0.0).sum().over(g).alias("_s"),
-                                pl.col("_leaf").sum().over(g).alias("_n"))
-                .with_columns(pl.when(pl.col("_leaf")).then(pl.col("_s") - pl.col("value")).otherwise(pl.col("_s")).alias("_o"),
-                              (pl.col("_n") - pl.col("_leaf").cast(pl.Int64)).alias("_no"))
-                .with_columns((((pl.col("value") - pl.col("_o")).abs() <= tol_sum * pl.col("_o"))
-                               & (pl.col("_no") >= 3) & (pl.col("value") > 0)).alias("_hit"))
-                .group_by("industry").agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"),
-                                          pl.col("source_file").first(), pl.col("source_line").first())
-                .filter((pl.col("hits") >= 1) & (pl.col("hits") >= 0.9 * pl.col("groups"))).sort("industry"))
-        for row in hits.iter_rows(named=True):
-            w.append({"rule": "industry_is_sum", "industry": row["industry"], "groups": row["groups"],
-                      "share": f"{row['hits']} of {row['groups']}", "file": row["source_file"], "line": row["source_line"],
-                      "column": "industry", "value": row["industry"]})
-    # labels garbled by a wrong encoding
-    for col in ("region", "industry", "region_name", "industry_name", "measure"):
-        for lab in ok[col].drop_nulls().unique().sort().to_list():
-            if _MOJIBAKE.search(lab):
-                row = ok.filter(pl.col(col) == lab).row(0, named=True)
-                w.append({"rule": "suspect_encoding", "label": lab, "file": row["source_file"],
-                          "line": row["source_line"], "column": col, "value": lab})
-    # parts that add up to more than their explicit total (leaf industries only: nested codes
-    # would be counted twice; a warning, as named sub-items such as 其中 rows can overlap)
-    if checked.total_stats is not None:
-        g = ["region", "year", "measure"]
-        bad = (checked.total_stats.filter((pl.col("_psum") > pl.col("_mval") * (1 + tol)) & (pl.col("_n") > 1))
-               .sort(g, nulls_last=True))
-        for row in bad.head(50).iter_rows(named=True):
-            w.append({"rule": "parts_exceed_total", "region": row["region"], "measure": row["measure"], "year": row["year"],
-                      "parts": _num(row["_psum"]), "total": checked.total, "total_value": _num(row["_mval"]),
-                      "file": row["source_file"], "line": row["source_line"], "column": "value", "value": _num(row["_mval"])})
-    if checked.reference_stats is not None:
-        bad = (checked.reference_stats.rename({"_psum": "_parts", "_mval": "_ref"})
-               .filter(pl.col("_n") > 1)
-               # a zero reference is reported as zero_total; 0/0 must not count as an excess
-               .with_columns(pl.when(pl.col("_ref") > 0).then(pl.col("_parts") / pl.col("_ref") - 1).alias("_excess")))
-        # one warning per measure: overlapping or extra regions show up in many cells at once
-        for measure in bad.filter(pl.col("_excess") > tol)["measure"].unique().sort().to_list():
-            mb = bad.filter(pl.col("measure") == measure)
-            over = mb.filter(pl.col("_excess") > tol).sort("_excess", descending=True)
-            row = over.row(0, named=True)
-            w.append({"rule": "parts_exceed_reference", "industry": row["industry"], "measure": measure,
-                      "year": row["year"], "parts": _num(row["_parts"]), "reference": checked.reference,
-                      "reference_value": _num(row["_ref"]), "cells": f"{over.height} of {mb.height}",
-                      "excess": f"{100 * row['_excess']:.1f}%", "file": row["source_file"],
-                      "line": row["source_line"], "column": "value", "value": _num(row["_ref"])})
-    # zero totals and missing reference values
-    if checked.total:
-        for row in ok.filter(pl.col("_is_total") & (pl.col("value") == 0)).head(50).iter_rows(named=True):
-            w.append({"rule": "zero_total", "what": "total of region", "name": row["region"], "measure": row["measure"],
-                      "year": row["year"], "file": row["source_file"], "line": row["source_line"], "column": "value", "value": "0"})
-    if checked.reference:
-        for row in ok.filter(pl.col("_is_ref") & (pl.col("value") == 0)).head(50).iter_rows(named=True):
-            w.append({"rule": "zero_total", "what": "reference value of", "name": row["industry"], "measure": row["measure"],
-                      "year": row["year"], "file": row["source_file"], "line": row["source_line"], "column": "value", "value": "0"})
-        for row in ok.filter(pl.col("_is_ref") & pl.col("value").is_null()).head(50).iter_rows(named=True):
-            w.append({"rule": "reference_value_missing", "reference": checked.reference, "industry": row["industry"],
-                      "measure": row["measure"], "year": row["year"], "file": row["source_file"],
-                      "line": row["source_line"], "column": "value"})
+            w.append({"rule": rule, key: row[key], "groups": row["groups"],
+                      "share": f"{row['hits']} of {row['groups']}", "file": row["source_file"],
+                      "line": row["source_line"], "column": key, "value": row[key]})
+    enc = (P["encoding"].sort(_FIRST, nulls_last=True, maintain_order=True)
+           .group_by(["order", "column", "label"], maintain_order=True).first().sort(["order", "label"]))
+    for row in enc.iter_rows(named=True):
+        w.append({"rule": "suspect_encoding", "label": row["label"], "file": row["source_file"],
+                  "line": row["source_line"], "column": row["column"], "value": row["label"]})
+    pt = P["parts_total"].sort(["region", "year", "measure"], nulls_last=True).head(50)
+    for row in pt.iter_rows(named=True):
+        w.append({"rule": "parts_exceed_total", "region": row["region"], "measure": row["measure"], "year": row["year"],
+                  "parts": _num(row["parts"]), "total": total, "total_value": _num(row["total_value"]),
+                  "file": row["source_file"], "line": row["source_line"], "column": "value",
+                  "value": _num(row["total_value"])})
+    pr = P["parts_reference"]
+    counts = pr.group_by("measure").agg(pl.col("n_cells").sum(), pl.col("n_over").sum())
+    top = (pr.filter(pl.col("excess").is_not_null())
+           .sort(["excess", "industry", "year"], descending=[True, False, False], nulls_last=True)
+           .group_by("measure", maintain_order=True).first().drop("n_cells", "n_over"))
+    for row in counts.filter(pl.col("n_over") > 0).join(top, on="measure", how="inner").sort("measure").iter_rows(named=True):
+        w.append({"rule": "parts_exceed_reference", "industry": row["industry"], "measure": row["measure"],
+                  "year": row["year"], "parts": _num(row["parts"]), "reference": reference,
+                  "reference_value": _num(row["reference_value"]), "cells": f"{row['n_over']} of {row['n_cells']}",
+                  "excess": f"{100 * row['excess']:.1f}%", "file": row["source_file"],
+                  "line": row["source_line"], "column": "value", "value": _num(row["reference_value"])})
+    for name, what in (("zero_total", "total of region"), ("zero_reference", "reference value of")):
+        for row in P[name].sort(_FIRST, nulls_last=True, maintain_order=True).head(50).iter_rows(named=True):
+            w.append({"rule": "zero_total", "what": what, "name": row["name"], "measure": row["measure"],
+                      "year": row["year"], "file": row["source_file"], "line": row["source_line"],
+                      "column": "value", "value": "0"})
+    for row in P["reference_value_missing"].sort(_FIRST, nulls_last=True, maintain_order=True).head(50).iter_rows(named=True):
+        w.append({"rule": "reference_value_missing", "reference": reference, "industry": row["industry"],
+                  "measure": row["measure"], "year": row["year"], "file": row["source_file"],
+                  "line": row["source_line"], "column": "value"})
+    return w, missing_share
 
 
 def _leaves(codes: list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import math
@@ -16,6 +17,9 @@ import polars as pl
 from lqcalc import schema
 from lqcalc.errors import DataError, Problem
 from lqcalc.validation.rules import RULES
+
+#: ``gx_version`` in the settings of a report made by the polars rules alone.
+NOT_RUN = "not run (lqcalc's polars rules only; --gx runs the Great Expectations suite as well)"
 
 _LABELS = {
     "en": {
@@ -100,6 +104,8 @@ class ValidationReport:
     max_listed: int = 50
     _rejected: pl.DataFrame | None = field(default=None, repr=False)
     _tidy: pl.DataFrame | None = field(default=None, repr=False)
+    _partials: dict[str, pl.DataFrame] | None = field(default=None, repr=False)
+    _n_bad: int | None = field(default=None, repr=False)
 
     # ---- status ----
     @property
@@ -115,6 +121,10 @@ class ValidationReport:
     @property
     def n_bad_rows(self) -> int:
         """Rows failing at least one error rule (all rows when the table is unusable)."""
+        if self.fatal:
+            return self.rows
+        if self._n_bad is not None:
+            return self._n_bad
         if self.bad_row_mask is None:
             return self.rows
         return int(self.bad_row_mask.sum())
@@ -149,6 +159,10 @@ class ValidationReport:
     def warning_problems(self) -> list[Problem]:
         """The warnings in English."""
         return self.warnings_in("en")
+
+    def slim(self) -> "ValidationReport":
+        """This report without its per-row frames (what :func:`merge_reports` needs)."""
+        return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows)
 
     # ---- quarantine ----
     def split(self) -> tuple[pl.DataFrame, pl.DataFrame]:

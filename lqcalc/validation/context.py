@@ -1,0 +1,339 @@
+"""Whole-table facts that the validation of one partition needs.
+
+A run validates its input one partition (a set of whole years) at a time. Most rules look at
+one row, or at rows of one region / industry x year x measure, and a partition holds all of
+them. A few look across years or across the whole table: two units for one measure
+(``mixed_units``), two spellings of one label (``region_spelling`` / ``industry_spelling``),
+notes read as rows (``footnote_row``), and the resolution of ``--reference-region`` /
+``--total-industry`` given as names. :func:`validation_context` collects what those rules
+need — distinct labels, units per measure, codes and names — in one streaming pass over a
+few columns, so that every partition is judged against the whole table.
+
+The context is small: distinct labels, not rows.
+
+>>> t = pl.DataFrame({"region": ["A", "A", "B"], "industry": ["x", "y", "x"], "measure": "m",
+...                   "value": [1.0, 2.0, 3.0], "unit": ["persons", "persons", "万人"]})
+>>> ctx = validation_context(t)
+>>> ctx.labels["region"], ctx.mixed_units
+(('A', 'B'), {'m': ('persons', '万人')})
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+#: Cell contents that mean "missing" and therefore cannot be a region, industry or measure.
+KEY_MARKERS = ["—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "*"]
+
+KEY_TEXT = ["region", "industry", "measure"]
+
+# Latin letters around a CJK character: "Zürich" (Latin-1) decoded as GB18030 gives "Z黵ich".
+MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
+
+_NOTE = re.compile(
+    r"^\s*(注\s*[：:0-9０-９１-９()（）]|注$|数据来源|资料来源|来源[：:]|说明[：:]|备注|"
+    r"notes?\s*[:.0-9]|sources?\s*[:.]|footnotes?\b|\*|†|‡|[①-⑳])",
+    re.IGNORECASE,
+)
+
+_LABEL_COLUMNS = {"region": "region_name", "industry": "industry_name"}
+
+
+def looks_like_note(text: str | None) -> bool:
+    """Whether a region or industry label is a footnote or source line read as a row.
+
+    >>> looks_like_note("注：2015年数据为经济普查修订数"), looks_like_note("数据来源：国家统计局")
+    (True, True)
+    >>> looks_like_note("Source: BLS"), looks_like_note("北京市"), looks_like_note("Sources of Funds")
+    (True, False, False)
+    """
+    if text is None:
+        return False
+    t = str(text)
+    return bool(_NOTE.match(t)) or len(t) > 80
+
+
+def is_blank(text: str) -> bool:
+    """A key that is empty or a missing marker (``—``, ``NA``, ``...``).
+
+    >>> is_blank(" \\u3000"), is_blank("—"), is_blank("N/A"), is_blank("北京")
+    (True, True, True, False)
+    """
+    t = text.strip(" \t\u3000")
+    return t == "" or t in KEY_MARKERS
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """Distinct labels and units of a whole table (see :func:`validation_context`).
+
+    Attributes
+    ----------
+    rows : int
+        Rows of the table.
+    labels : dict
+        ``region`` / ``industry`` / ``measure`` -> the distinct labels as read (sorted,
+        without null); the integer code of a label in a partition is its position here.
+    blank : dict
+        Per key column, the labels that are empty or a missing marker (they count as an
+        empty key, ``key_null``).
+    notes : tuple of str
+        Region or industry labels that look like a note read as a row (``footnote_row``).
+    real_labels : dict
+        ``region`` / ``industry`` -> labels of the rows that have all three keys and are no
+        note: the rows the cross-row rules look at.
+    unreal_industries : tuple of str
+        Industries that also occur on rows without all keys or with a note (they count among
+        the parts of a total; only matters for the total industry itself).
+    units : dict
+        Measure -> its distinct units (rows with all keys, unit given).
+    names : dict
+        ``region`` / ``industry`` -> distinct (code, name) pairs, blank codes as None: the
+        codes named by ``--reference-region`` / ``--total-industry`` are resolved on them.
+    garbled : dict
+        Column -> labels that look garbled by a wrong encoding (``suspect_encoding``).
+    """
+
+    rows: int
+    labels: dict[str, tuple[str, ...]]
+    blank: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    real_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unreal_industries: tuple[str, ...] = ()
+    units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
+    garbled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def _cached(self, key: Any, make: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def position(self, column: str) -> dict[str, int]:
+        """Label -> its integer code in ``column``."""
+        return self._cached(("position", column), lambda: {lab: i for i, lab in enumerate(self.labels.get(column, ()))})
+
+    def flags_of(self, column: str, labels: Any) -> pl.Series:
+        """A Boolean lookup by code of ``column``: True for the codes of ``labels``."""
+        pos = self.position(column)
+        hit = [pos[lab] for lab in labels if lab in pos]
+        out = pl.Series([False] * (len(pos) + 1), dtype=pl.Boolean)
+        return out.scatter(hit, True) if hit else out
+
+    def sample_flags(self, column: str) -> pl.Series:
+        """:meth:`sample` as a Boolean lookup by code."""
+        return self._cached(("sample", column), lambda: self.flags_of(column, self.sample(column)))
+
+    def leaf_flags(self, total: str | None) -> pl.Series:
+        """:meth:`leaves` as a Boolean lookup by industry code."""
+        return self._cached(("leaves", total), lambda: self.flags_of("industry", self.leaves(total)))
+
+    @property
+    def mixed_units(self) -> dict[str, tuple[str, ...]]:
+        """Measures with more than one unit (``mixed_units``)."""
+        return {m: u for m, u in self.units.items() if len(u) > 1}
+
+    @cached_property
+    def spellings(self) -> dict[str, dict[str, list[str]]]:
+        """``region`` / ``industry`` -> ``{label: [other spellings]}`` (see :func:`spelling_groups`)."""
+        from lqcalc.validation.checks import spelling_groups
+
+        return {c: spelling_groups(list(self.real_labels.get(c, ())), region=(c == "region"))
+                for c in ("region", "industry")}
+
+    def resolve(self, column: str, given: str, option: str) -> str:
+        """The code ``given`` names in ``column`` (itself, or the one code of that name).
+
+        Raises :class:`~lqcalc.errors.UsageError` exactly as
+        :func:`lqcalc.totals.resolve_code` does on the whole table.
+        """
+        from lqcalc.totals import resolve_code
+
+        name_col = _LABEL_COLUMNS[column]
+        pairs = self.names.get(column, ())
+        frame = pl.DataFrame({column: [p[0] for p in pairs], name_col: [p[1] for p in pairs]},
+                             schema={column: pl.String, name_col: pl.String})
+        return resolve_code(frame, column, name_col, given, option)
+
+    def leaves(self, total: str | None) -> list[str]:
+        """Leaf industries among the parts of a total (nested codes would be counted twice).
+
+        The parts are every industry except ``total`` (which is a part only where it occurs
+        on a row without all keys).
+        """
+        from lqcalc.validation.checks import _leaves
+
+        codes = [c for c in self.labels.get("industry", ()) if c not in self.blank.get("industry", ())]
+        if total is not None and total not in self.unreal_industries:
+            codes = [c for c in codes if c != total]
+        return _leaves(codes)
+
+    def sample(self, column: str, n: int = 50) -> list[str]:
+        """``n`` of the real labels of ``column``, spread evenly (the sum heuristics look at them)."""
+        vals = sorted(self.real_labels.get(column, ()))
+        if len(vals) <= n:
+            return vals
+        step = len(vals) / n
+        return [vals[int(i * step)] for i in range(n)]
+
+    def codes(self, series: pl.Series, column: str) -> pl.Series:
+        """Integer code (UInt32) of every label of ``series``: its position in ``labels[column]``.
+
+        Null and blank labels get ``len(labels[column])``. A label that is not in the
+        context (a context built from another table) raises InternalError.
+
+        >>> ctx = validation_context(pl.DataFrame({"region": ["b", "a", "—"], "industry": "x", "measure": "m"}))
+        >>> ctx.codes(pl.Series(["a", "b", None, "—", "a"]), "region").to_list()
+        [0, 1, 3, 3, 0]
+        """
+        s = series.cast(pl.String)
+        n = s.len()
+        if n == 0:
+            return pl.Series(series.name, [], dtype=pl.UInt32)
+        first = s[0]
+        if first is not None and s.null_count() == 0 and (s == first).all():
+            # one label (the measure of a partition, say)
+            table = self._code_table(column)[2]
+            if first not in table:
+                self._unknown(column, [first])
+            return pl.repeat(table[first], n, dtype=pl.UInt32, eager=True).alias(series.name)
+        ids = s.rle_id()
+        runs = int(ids[-1]) + 1
+        if runs * 4 < n:
+            # labels come in runs (sorted tables): look up one label per run
+            starts = (ids != ids.shift(1)).fill_null(True).arg_true()
+            return self._map(s.gather(starts), column).gather(ids).alias(series.name)
+        return self._map(s, column).alias(series.name)
+
+    def _map(self, s: pl.Series, column: str) -> pl.Series:
+        enum, remap, _ = self._code_table(column)
+        try:
+            codes = s.cast(enum).to_physical().cast(pl.UInt32)
+        except pl.exceptions.InvalidOperationError:
+            known = set(self.labels.get(column, ()))
+            return self._unknown(column, [x for x in s.unique().to_list() if x is not None and x not in known][:3])
+        if remap is not None:
+            codes = remap.gather(codes)
+        return codes.fill_null(len(self.labels.get(column, ())))
+
+    def _unknown(self, column: str, labels: list[Any]) -> Any:
+        from lqcalc.errors import InternalError
+
+        raise InternalError(f"the validation context does not know the {column} label(s) {labels}: "
+                            "it was built from another table")
+
+    def _code_table(self, column: str) -> tuple[pl.Enum, pl.Series | None, dict[str, int]]:
+        """(Enum of the labels, code of each label when some are blank, label -> code)."""
+        def make() -> tuple[pl.Enum, pl.Series | None, dict[str, int]]:
+            labels = self.labels.get(column, ())
+            blank = set(self.blank.get(column, ()))
+            code = {lab: (len(labels) if lab in blank else i) for i, lab in enumerate(labels)}
+            remap = pl.Series(list(code.values()), dtype=pl.UInt32) if blank else None
+            return pl.Enum(list(labels)), remap, code
+
+        return self._cached(("codes", column), make)
+
+
+def _as_lazy(table: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    lf = table.lazy() if isinstance(table, pl.DataFrame) else table
+    names = lf.collect_schema().names()
+    return lf.select([pl.col(c).cast(pl.String, strict=False) if c in names else pl.lit(None, pl.String).alias(c)
+                      for c in ("region", "region_name", "industry", "industry_name", "measure", "unit")])
+
+
+def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
+    """The whole-table facts the cross-partition rules need, from a frame with the tidy columns.
+
+    Only the label columns (region, industry, measure, their names and the unit) are read,
+    with the streaming engine: a lazy scan of a large Parquet file costs a few seconds and
+    little memory. Missing columns count as empty.
+
+    Parameters
+    ----------
+    table : polars.LazyFrame or polars.DataFrame
+        The whole table (:mod:`lqcalc.schema` columns), e.g. ``pl.scan_parquet(path)``.
+
+    Returns
+    -------
+    ValidationContext
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"region": ["内蒙古", "内蒙古自治区", "—"], "industry": ["a", "a", "注：x"],
+    ...                   "measure": "m", "value": [1.0, 2.0, None]})
+    >>> ctx = validation_context(t)
+    >>> ctx.blank["region"], ctx.notes, ctx.real_labels["region"]
+    (('—',), ('注：x',), ('内蒙古', '内蒙古自治区'))
+    >>> sorted(ctx.spellings["region"])
+    ['内蒙古', '内蒙古自治区']
+    """
+    lf = _as_lazy(table)
+    region_pairs, industry_pairs, units, count = pl.collect_all([
+        lf.select("region", "region_name").unique(),
+        lf.select("industry", "industry_name").unique(),
+        lf.select("measure", "unit").unique(),
+        lf.select(pl.len()),
+    ], engine="streaming")
+    labels: dict[str, tuple[str, ...]] = {
+        "region": _distinct(region_pairs["region"]),
+        "industry": _distinct(industry_pairs["industry"]),
+        "measure": _distinct(units["measure"]),
+    }
+    blank = {c: tuple(lab for lab in labels[c] if is_blank(lab)) for c in KEY_TEXT}
+    notes = tuple(sorted({lab for c in ("region", "industry") for lab in labels[c]
+                          if lab not in blank[c] and looks_like_note(lab)}))
+    has_null = {c: f[c].null_count() > 0 for c, f in (("region", region_pairs), ("industry", industry_pairs),
+                                                         ("measure", units))}
+    if not notes and not any(blank.values()) and not any(has_null.values()):
+        # every row has its keys and none is a note: the real labels are all labels
+        real = {c: labels[c] for c in ("region", "industry")}
+        unreal: tuple[str, ...] = ()
+        real_units = units.filter(pl.col("unit").is_not_null() & pl.col("measure").is_not_null())
+    else:
+        is_real = pl.lit(True)
+        for c in KEY_TEXT:
+            bad = list(blank[c]) + (list(notes) if c != "measure" else [])
+            is_real = is_real & pl.col(c).is_not_null() & ~pl.col(c).is_in(pl.Series(bad, dtype=pl.String).implode())
+        flagged = lf.select("region", "industry", "measure", "unit", is_real.alias("_real"))
+        r_regions, r_industries, real_units = pl.collect_all([
+            flagged.filter("_real").select("region").unique(),
+            flagged.group_by("industry").agg(pl.col("_real").any().alias("real"),
+                                             (~pl.col("_real")).any().alias("unreal")),
+            flagged.filter(pl.col("_real") & pl.col("unit").is_not_null()).select("measure", "unit").unique(),
+        ], engine="streaming")
+        real = {"region": _distinct(r_regions["region"]),
+                "industry": _distinct(r_industries.filter("real")["industry"])}
+        unreal = _distinct(r_industries.filter("unreal")["industry"])
+    unit_map: dict[str, list[str]] = {}
+    for m, u in real_units.select("measure", "unit").iter_rows():
+        unit_map.setdefault(m, []).append(u)
+    names = {}
+    for c, pairs in (("region", region_pairs), ("industry", industry_pairs)):
+        bad = list(blank[c])
+        code = pl.when(pl.col(c).is_in(pl.Series(bad, dtype=pl.String).implode())).then(None).otherwise(pl.col(c))
+        names[c] = tuple(pairs.select(code.alias(c), _LABEL_COLUMNS[c]).unique()
+                         .sort(pl.all(), nulls_last=True).iter_rows())
+    garbled = {}
+    for col, values in (("region", labels["region"]), ("industry", labels["industry"]),
+                        ("region_name", _distinct(region_pairs["region_name"])),
+                        ("industry_name", _distinct(industry_pairs["industry_name"])),
+                        ("measure", labels["measure"])):
+        hits = tuple(v for v in values if MOJIBAKE.search(v))
+        if hits:
+            garbled[col] = hits
+    return ValidationContext(
+        rows=int(count.item()), labels=labels, blank={c: b for c, b in blank.items() if b}, notes=notes,
+        real_labels=real, unreal_industries=unreal,
+        units={m: tuple(sorted(set(u))) for m, u in sorted(unit_map.items())},
+        names=names, garbled=garbled,
+    )
+
+
+def _distinct(s: pl.Series) -> tuple[Any, ...]:
+    return tuple(s.drop_nulls().unique().sort().to_list())
