@@ -194,32 +194,39 @@ def _ranks(cells: pl.LazyFrame, top: int, by_measure: bool = True) -> dict[str, 
     return out
 
 
+#: Columns of ``indicators`` that the top-cluster tables leave out (besides ``is_*`` flags).
+TOP_HIDDEN = ("unit", "region_total", "reference_value", "reference_total", "null_reason", "slq", "lq_ci_high",
+              "lq_excl_own", "region_level", "parent_region")
+
+
+def _shown_in_top(column: str) -> bool:
+    return column not in TOP_HIDDEN and not column.startswith("is_")
+
+
 def _top(cells: pl.DataFrame, ranks: pl.DataFrame, by: str) -> pl.DataFrame:
     ranked = cells.join(ranks, on="_row", how="inner", maintain_order="left").drop("_row")
     first = ["industry", "industry_name"] if by == "industry" else ["region", "region_name"]
     second = ["region", "region_name"] if by == "industry" else ["industry", "industry_name"]
     order = [c for c in (*first, "measure", "rank", *second, "year", "value", "lq", "lq_ci_low",
                          "share_of_region", "share_of_reference", "growth", "relative_growth") if c in ranked.columns]
-    rest = [c for c in ranked.columns if c not in order and c not in ("unit", "region_total", "reference_value",
-                                                                         "reference_total", "null_reason", "slq",
-                                                                         "lq_ci_high", "lq_excl_own",
-                                                                         "region_level", "parent_region")
-            and not c.startswith("is_")]
+    rest = [c for c in ranked.columns if c not in order and _shown_in_top(c)]
     return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
 
 
 def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int) -> dict[str, pl.DataFrame]:
     """``top_clusters_by_industry`` and ``top_clusters_by_region`` from the latest year's cells.
 
-    The ranks are computed on four columns; only the ranked rows are read whole, and growth
-    and cluster classes are joined onto those rows alone.
+    The ranks are computed on four columns; only the ranked rows are kept with the columns
+    the tables show, and growth and cluster classes are joined onto those rows alone.
     """
     cells = _cells(ind)
     last = _latest_years(cells) if "year" in _names(cells) else None
     cells = _latest(cells, last)
     ranks = _ranks(cells, top, by_measure=last is None or last.height > 1)
     wanted = pl.concat([ranks["industry"]["_row"], ranks["region"]["_row"]]).unique()
-    rows = collect(cells.with_row_index("_row").filter(pl.col("_row").is_in(wanted.implode())))
+    keys = ("region", "industry", "measure", "year")
+    rows = collect(cells.select(c for c in _names(cells) if c in keys or _shown_in_top(c)).with_row_index("_row")
+                   .filter(pl.col("_row").is_in(wanted.implode())))
     rows = _with_classes(_with_growth(rows, tables), tables)
     return {f"top_clusters_by_{by}": _top(rows, ranks[by], by) for by in ("industry", "region")}
 
@@ -503,7 +510,22 @@ def write_summary(out_dir: Path, tables: Mapping[str, Frame | None], lang: str =
     dict of str to polars.DataFrame
         The summary tables written (plain column names, as :func:`summary_tables`).
     """
-    import xlsxwriter
+    from lqcalc.output.workbook import write_workbook
+
+    built, sheets = write_summary_files(out_dir, tables, lang, top)
+    write_workbook(Path(out_dir) / SUMMARY_DIR / WORKBOOK, sheets)
+    return built
+
+
+WORKBOOK = "summary.xlsx"
+
+
+def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5):
+    """Write the CSV files and ``summary.md`` of :func:`write_summary`; return the summary
+    tables and the sheets of ``summary.xlsx`` (:class:`lqcalc.output.workbook.Sheet`), which
+    the caller writes (:func:`~lqcalc.output.workbook.write_workbook`, or in a second process
+    with :func:`~lqcalc.output.workbook.start_workbook`)."""
+    from lqcalc.output.workbook import Sheet
 
     sdir = Path(out_dir) / SUMMARY_DIR
     sdir.mkdir(parents=True, exist_ok=True)
@@ -519,29 +541,24 @@ def write_summary(out_dir: Path, tables: Mapping[str, Frame | None], lang: str =
     built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None)
     md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
     used: set[str] = set()
-    with xlsxwriter.Workbook(str(sdir / "summary.xlsx")) as wb:
-        for name, df in built.items():
-            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
-            df = df.with_columns(pl.when(pl.col(c)).then(pl.lit(yes)).when(~pl.col(c)).then(pl.lit(no)).alias(c)
-                                 for c, t in df.schema.items() if t == pl.Boolean)
-            if "rule" in df.columns and name == "cluster_class_counts":
-                df = df.with_columns(pl.col("rule").map_elements(lambda v: label(v, lang), return_dtype=pl.String))
-            value_cols = tuple(c for c, t in df.schema.items() if t == pl.String and c not in VALUE_COLUMNS_SKIP)
-            shown = relabel(df, lang, values=value_cols)
-            shown.write_csv(sdir / f"{name}.csv", include_bom=True)
-            title = table_title(name, lang)
-            md += [f"## {title}", "", f"`{name}.csv`, {df.height:,} {'行' if lang == 'zh' else 'rows'}", ""]
-            md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
-            ws_name = _sheet_name(title, used)
-            if shown.height > XLSX_ROWS:
-                note = (f"XLSX 工作表只含前 {XLSX_ROWS:,} 行，CSV 文件含全部行。" if lang == "zh"
-                        else f"The XLSX sheet holds the first {XLSX_ROWS:,} rows; the CSV file has them all.")
-                md += [note, ""]
-            if shown.width:
-                shown.head(XLSX_ROWS).write_excel(
-                    wb, ws_name, autofit=shown.height <= 5000, float_precision=3, freeze_panes=(1, 0),
-                    header_format={"bold": True, "text_wrap": True, "valign": "top"})
-            else:
-                wb.add_worksheet(ws_name)
+    sheets: list[Sheet] = []
+    for name, df in built.items():
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        df = df.with_columns(pl.when(pl.col(c)).then(pl.lit(yes)).when(~pl.col(c)).then(pl.lit(no)).alias(c)
+                             for c, t in df.schema.items() if t == pl.Boolean)
+        if "rule" in df.columns and name == "cluster_class_counts":
+            df = df.with_columns(pl.col("rule").map_elements(lambda v: label(v, lang), return_dtype=pl.String))
+        value_cols = tuple(c for c, t in df.schema.items() if t == pl.String and c not in VALUE_COLUMNS_SKIP)
+        shown = relabel(df, lang, values=value_cols)
+        shown.write_csv(sdir / f"{name}.csv", include_bom=True)
+        title = table_title(name, lang)
+        md += [f"## {title}", "", f"`{name}.csv`, {df.height:,} {'行' if lang == 'zh' else 'rows'}", ""]
+        md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
+        ws_name = _sheet_name(title, used)
+        if shown.height > XLSX_ROWS:
+            note = (f"XLSX 工作表只含前 {XLSX_ROWS:,} 行，CSV 文件含全部行。" if lang == "zh"
+                    else f"The XLSX sheet holds the first {XLSX_ROWS:,} rows; the CSV file has them all.")
+            md += [note, ""]
+        sheets.append(Sheet(ws_name, shown.head(XLSX_ROWS), autofit=shown.height <= 5000))
     (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
-    return built
+    return built, sheets
