@@ -25,6 +25,33 @@ from lqcalc.metrics import clusters as cl
 #: Tables produced partition by partition (``targets`` comes at :meth:`TableBuilder.finish`).
 PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity"]
 
+#: Every output table of a run, in the order of the output directory.
+ALL_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
+
+#: Tables another table is computed from.
+_NEEDS = {"industries": {"indicators"}, "clusters": {"indicators", "growth"}}
+
+
+def selected_tables(names: list[str] | None) -> list[str]:
+    """The output tables a run writes (``--tables``; all of them when none are named).
+
+    >>> selected_tables(["growth", "indicators"])
+    ['indicators', 'growth']
+    >>> selected_tables([])[:3]
+    ['indicators', 'regions', 'industries']
+    >>> selected_tables(["cluster"])
+    Traceback (most recent call last):
+    lqcalc.errors.UsageError: --tables: no table named 'cluster'
+    """
+    if not names:
+        return list(ALL_TABLES)
+    flat = [n.strip() for name in names for n in str(name).split(",") if n.strip()]
+    for n in flat:
+        if n not in ALL_TABLES:
+            raise UsageError(f"--tables: no table named {n!r}",
+                             hint=did_you_mean(n, ALL_TABLES) or "tables: " + ", ".join(ALL_TABLES))
+    return [t for t in ALL_TABLES if t in flat]
+
 _CODE_COLS = list(CODES.values())
 
 #: Base columns the growth table reads (kept for the start years of later periods).
@@ -82,7 +109,10 @@ class TableBuilder:
             self.end_year = None
         else:
             self.end_year = int(cfg.end_year) if cfg.end_year is not None and len(self.years) >= 2 else self.years[-1]
-        self.targets = [parse_target(s) for s in cfg.targets or []]
+        self.wanted = set(selected_tables(getattr(cfg, "tables", None)))
+        self.computed = set(self.wanted).union(*(_NEEDS.get(t, set()) for t in self.wanted))
+        self.targets = ([{**parse_target(s), "spec": s} for s in cfg.targets or []]
+                        if "targets" in self.wanted else [])
         self._cache: dict[int, pl.DataFrame] = {}
         self._target_rows: list[pl.DataFrame] = []
         self._growth_schema_done = False
@@ -104,31 +134,39 @@ class TableBuilder:
         base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
         present = set(base["year"].unique().to_list())
         out: dict[str, pl.DataFrame] = {}
+        want = self.computed.__contains__
         # the regional indices first: their temporaries peak before the large indicator table exists
-        out["regions"] = region_table(base, self.settings)
-        indicators = indicator_table(base, self.cfg.region_hierarchy)
-        out["industries"] = industry_table(indicators, self.settings, self.estab, plant_hhi)
-        growth, joint = self._growth(base, present)
-        out["growth"] = growth.drop(_CODE_COLS, strict=False)
-        if self.end_year in present:
-            ind = indicators if joint else indicators.drop(_CODE_COLS)
-            g = growth if joint else out["growth"]
-            out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
-            self.clusters_done = True
-        elif self._no_clusters is None:
-            self._no_clusters = (indicators.head(0).drop(_CODE_COLS), out["growth"].head(0))
-        out["indicators"] = indicators.drop(_CODE_COLS)
-        del indicators
+        if want("regions"):
+            out["regions"] = region_table(base, self.settings)
+        indicators = indicator_table(base, self.cfg.region_hierarchy) if want("indicators") else None
+        if want("industries"):
+            out["industries"] = industry_table(indicators, self.settings, self.estab, plant_hhi)
+        if want("growth"):
+            growth, joint = self._growth(base, present)
+            out["growth"] = growth.drop(_CODE_COLS, strict=False)
+            if want("clusters") and self.end_year in present:
+                ind = indicators if joint else indicators.drop(_CODE_COLS)
+                g = growth if joint else out["growth"]
+                out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
+                self.clusters_done = True
+            elif want("clusters") and self._no_clusters is None:
+                self._no_clusters = (indicators.head(0).drop(_CODE_COLS), out["growth"].head(0))
+            del growth
+        if indicators is not None:
+            out["indicators"] = indicators.drop(_CODE_COLS)
+            del indicators
         plain = base.drop(_CODE_COLS)
-        out["intensity"] = intensity_table(plain, list(self.cfg.intensity or []))
+        if want("intensity"):
+            out["intensity"] = intensity_table(plain, list(self.cfg.intensity or []))
         if self.targets:
             wanted = {t["measure"] for t in self.targets}
             where = {t["region"] for t in self.targets}
             self._target_rows.append(plain.filter(pl.col("measure").is_in(sorted(wanted))
                                                   & (pl.col("region").is_in(sorted(where))
                                                      | pl.col("region_name").is_in(sorted(where)))))
-        self._keep_start_years(plain, present)
-        return {name: out[name] for name in PARTITION_TABLES if name in out}
+        if want("growth"):
+            self._keep_start_years(plain, present)
+        return {name: out[name] for name in PARTITION_TABLES if name in out and name in self.wanted}
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The tables that need every partition: ``targets``."""
@@ -136,11 +174,11 @@ class TableBuilder:
                 else pl.DataFrame(schema={c: pl.String for c in ("measure", "region", "region_name")}))
         if self.targets and not self._target_rows:
             raise UsageError("--target: the input has no rows")
-        targets = targets_table(rows, list(self.cfg.targets or []), self._total_code or "*")
+        targets = targets_table(rows, [t["spec"] for t in self.targets], self._total_code or "*")
         self._cache.clear()
         self._target_rows.clear()
-        out = {"targets": targets}
-        if not self.clusters_done and self._no_clusters is not None:
+        out = {"targets": targets} if "targets" in self.wanted else {}
+        if "clusters" in self.wanted and not self.clusters_done and self._no_clusters is not None:
             # the end year had no row left (rejected): the table exists, without rows
             ind, g = self._no_clusters
             out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
@@ -202,4 +240,4 @@ def build_all(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     return tables
 
 
-__all__ = ["TableBuilder", "PARTITION_TABLES", "build_all"]
+__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "selected_tables", "build_all"]

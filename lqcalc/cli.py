@@ -71,10 +71,12 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
         click.echo(f"warning: {w}", err=True)
     if quiet:
         return
-    ind = result.tables["indicators"].lazy()   # a scan of the written table
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))
+    if "indicators" not in result.tables:
+        return
+    ind = result.tables["indicators"].lazy()   # a scan of the written table
     latest = ind.select(pl.col("year").max()).collect().item()
     strongest = (
         ind.filter(pl.col("lq").is_not_null() & ((pl.col("year") == latest) if latest is not None else pl.lit(True)))
@@ -115,6 +117,9 @@ Examples:
 @click.option("--partition-rows", type=click.IntRange(min=1), metavar="N",
               help="Rows held in memory at once (default 4,000,000): a larger input is read, validated and "
                    "computed a few whole years at a time, with the same results. Lower it when memory is short.")
+@click.option("--tables", "tables", multiple=True, metavar="LIST",
+              help="Write only these tables (comma-separated: indicators, regions, industries, growth, clusters, "
+                   "targets, intensity); default all. The ones not asked for are not computed.")
 @click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable run summary.")

@@ -52,6 +52,7 @@ class RunConfig:
     tolerance: float = 0.005           # relative tolerance of "part > total" checks
     gx: bool = True                    # run the Great Expectations suite (the polars rules always run)
     partition_rows: int = 4_000_000   # larger inputs are processed a few years at a time
+    tables: list[str] = field(default_factory=list)      # output tables to write (default: all)
     lang: str = "en"
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)
@@ -116,7 +117,7 @@ def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any]) ->
     if "value_cols" in read_kwargs and isinstance(read_kwargs["value_cols"], str):
         read_kwargs["value_cols"] = [read_kwargs["value_cols"]]
     run_kwargs = {k: v for k, v in merged.items() if k in _RUN_FIELDS}
-    for key in ("intensity", "targets", "inputs"):
+    for key in ("intensity", "targets", "inputs", "tables"):
         if key in run_kwargs and isinstance(run_kwargs[key], str):
             run_kwargs[key] = [run_kwargs[key]]
     cfg = RunConfig(read=ReadOptions(**read_kwargs), **run_kwargs)

@@ -118,7 +118,10 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.progress import progress
     from lqcalc.totals import attach_totals
 
+    from lqcalc.builder import selected_tables
+
     stages = stages or Stages(cfg.quiet)
+    selected_tables(cfg.tables)   # a misspelled table name stops the run before anything is read
     if not cfg.out:
         raise UsageError("no output directory given", hint="pass --out DIR")
     check_target(Path(cfg.out).absolute())

@@ -168,3 +168,21 @@ def test_quarantine_in_partitions(tmp_path):
     for name in ["rejected", *TABLE_NAMES]:
         _assert_same(pl.read_parquet(part.out / f"{name}.parquet"), pl.read_parquet(whole.out / f"{name}.parquet"), name)
     assert sorted(pl.read_parquet(part.out / "rejected.parquet")["source_line"].to_list()) == [41, t.height - 39]
+
+
+def test_tables_option_writes_only_the_tables_asked_for(inputs, tmp_path):
+    """``--tables indicators,clusters``: only those (and tidy) are written, with the same rows
+    as in a full run (clusters still get their growth); a misspelled name stops the run."""
+    from lqcalc.errors import UsageError
+
+    full = run(_cfg(inputs["parquet"], tmp_path / "full", 1))
+    some = run(_cfg(inputs["parquet"], tmp_path / "some", 1, tables=["indicators,clusters"]))
+    assert sorted(some.manifest["outputs"]) == ["clusters", "indicators", "tidy"]
+    assert not (some.out / "growth.parquet").exists() and not (some.out / "regions.parquet").exists()
+    for name in ("indicators", "clusters"):
+        _assert_same(pl.read_parquet(some.out / f"{name}.parquet"), pl.read_parquet(full.out / f"{name}.parquet"), name)
+    assert pl.read_parquet(some.out / "clusters.parquet")["growth"].is_not_null().sum() > 0
+    with pytest.raises(UsageError, match="no table named 'cluster'") as err:
+        run(_cfg(inputs["parquet"], tmp_path / "bad", 1, tables=["indicators", "cluster"]))
+    assert "clusters" in (err.value.hint or "")
+    assert not (tmp_path / "bad").exists()
