@@ -345,3 +345,23 @@ def test_reference_named_by_name_in_a_partition_without_it():
     reports = [validate_tidy(p, cfg, context=ctx) for p in t.partition_by("year", maintain_order=True)]
     assert [r.counts["reference_missing"] for r in reports] == [0, 24]
     assert summary(merge_reports(reports)) == summary(validate_tidy(t, cfg))
+
+
+def test_a_large_table_sorted_by_year_is_validated_in_slices(monkeypatch):
+    """validate_tidy slices a large table by year (SLICE_ROWS): the same report, rows and order."""
+    import lqcalc.validation as v
+
+    t = broken_synthetic()
+    monkeypatch.setattr(v, "SLICE_ROWS", 10**9)
+    whole = validate_tidy(t, SYN)
+    monkeypatch.setattr(v, "SLICE_ROWS", 30)
+    assert len(v._year_slices(t["year"], 30)) > 2
+    sliced = validate_tidy(t, SYN)
+    assert summary(sliced) == summary(whole)
+    assert sliced.findings == whole.findings and sliced.warnings == whole.warnings
+    assert sliced.bad_row_mask.equals(whole.bad_row_mask)
+    for a, b in zip(sliced.split(), whole.split()):
+        assert rowset(a) == rowset(b) and a.height == b.height
+    # not sorted by year: one piece
+    shuffled = t.sample(fraction=1.0, shuffle=True, seed=1)
+    assert v._year_slices(shuffled["year"], 30) == [(0, t.height)]

@@ -91,6 +91,14 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
     (False, ['duplicate_key', 'negative_value'], 'polars')
     """
     cfg = cfg or RunConfig()
+    if context is None and tidy.height > SLICE_ROWS and not checks.structure(tidy):
+        slices = _year_slices(tidy["year"], SLICE_ROWS)
+        if len(slices) > 1:
+            # a large table sorted by year: validated a few whole years at a time (the same
+            # report, less memory and no group codes spanning years)
+            ctx = validation_context(tidy)
+            kw = dict(max_listed=max_listed, suppressed_share=suppressed_share, year_min=year_min, year_max=year_max)
+            return _joined(tidy, [validate_tidy(tidy.slice(o, k), cfg, context=ctx, **kw) for o, k in slices])
     engine = "gx" if cfg.gx else "polars"
     t0 = time.perf_counter()
     settings: dict[str, Any] = {
@@ -145,6 +153,50 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
         missing_share=checked.missing_share, bad_row_mask=mask.alias("bad_row"), settings=settings,
         max_listed=max_listed, _rejected=rejected, _tidy=tidy_c, _partials=checked.partials, _n_bad=n_bad,
     )
+
+
+#: Tables with more rows than this are validated in slices of whole years when sorted by year.
+SLICE_ROWS = 2_000_000
+
+
+def _year_slices(year: pl.Series, rows: int) -> list[tuple[int, int]]:
+    """(offset, length) of consecutive slices of whole years, each at least ``rows`` long
+    (the last may be shorter); one slice when a year occurs in two places (not sorted).
+
+    >>> _year_slices(pl.Series([2020, 2020, 2021, 2022, 2022]), 2)
+    [(0, 2), (2, 3)]
+    >>> _year_slices(pl.Series([2020, 2021, 2020]), 1)
+    [(0, 3)]
+    """
+    runs = year.rle()
+    values = runs.struct.field("value")
+    if values.n_unique() != values.len():
+        return [(0, year.len())]
+    out: list[tuple[int, int]] = []
+    start = size = 0
+    for length in runs.struct.field("len").to_list():
+        size += length
+        if size >= rows:
+            out.append((start, size))
+            start, size = start + size, 0
+    if size:
+        if out and size < rows:
+            o, k = out.pop()
+            out.append((o, k + size))
+        else:
+            out.append((start, size))
+    return out
+
+
+def _joined(tidy: pl.DataFrame, reports: list[ValidationReport]) -> ValidationReport:
+    """The report of a table from those of its consecutive slices, with the per-row frames."""
+    rep = merge_reports(reports)
+    rep.settings.pop("partitions", None)
+    rep.bad_row_mask = pl.concat([r.bad_row_mask for r in reports if r.bad_row_mask is not None])
+    rejected = [r._rejected for r in reports if r._rejected is not None]
+    rep._rejected = pl.concat(rejected) if rejected else None
+    rep._tidy = schema.conform(tidy)
+    return rep
 
 
 def _engine_settings(engine: str) -> dict[str, Any]:

@@ -274,12 +274,13 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
     ['内蒙古', '内蒙古自治区']
     """
     lf = _as_lazy(table)
-    region_pairs, industry_pairs, units, count = pl.collect_all([
-        lf.select("region", "region_name").unique(),
-        lf.select("industry", "industry_name").unique(),
-        lf.select("measure", "unit").unique(),
-        lf.select(pl.len()),
-    ], engine="streaming")
+    if isinstance(table, pl.DataFrame):
+        frame = lf.collect()
+        region_pairs, industry_pairs, units = (_distinct_pairs(frame, a, b) for a, b in _PAIRS)
+        count = pl.DataFrame({"len": [frame.height]})
+    else:
+        region_pairs, industry_pairs, units, count = pl.collect_all(
+            [lf.select(a, b).unique() for a, b in _PAIRS] + [lf.select(pl.len())], engine="streaming")
     labels: dict[str, tuple[str, ...]] = {
         "region": _distinct(region_pairs["region"]),
         "industry": _distinct(industry_pairs["industry"]),
@@ -333,6 +334,28 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
         units={m: tuple(sorted(set(u))) for m, u in sorted(unit_map.items())},
         names=names, garbled=garbled,
     )
+
+
+_PAIRS = (("region", "region_name"), ("industry", "industry_name"), ("measure", "unit"))
+
+
+def _distinct_pairs(frame: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
+    """Distinct (a, b) pairs of a table in memory.
+
+    Codes come in runs in most tables (a region's rows together, one measure): when ``b`` is
+    empty (no names, no unit) the distinct values are looked for among the runs of ``a`` only.
+    """
+    col, n = frame[a], frame.height
+    if n <= 1 << 16 or frame[b].null_count() < n:
+        return frame.lazy().select(a, b).unique().collect(engine="streaming")
+    first = col[0]
+    if first is not None and col.null_count() == 0 and (col == first).all():
+        values = pl.Series(a, [first], dtype=pl.String)
+    elif int(col.head(1 << 16).rle_id().max()) * 8 < (1 << 16):
+        values = col.rle().struct.field("value").unique()
+    else:
+        values = col.to_frame().lazy().unique().collect(engine="streaming")[a]
+    return values.alias(a).to_frame().with_columns(pl.lit(None, pl.String).alias(b))
 
 
 def _distinct(s: pl.Series) -> tuple[Any, ...]:
