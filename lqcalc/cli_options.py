@@ -33,9 +33,6 @@ REFERENCE_OPTIONS = [
                  "Without it the reference is the sum of the regions."),
     click.option("--total-industry", metavar="CODE", help="Industry row that is the all-industry total (000000, 合计). "
                  "Without it a region's total is the sum of its industries (which must not be nested)."),
-    click.option("--gx/--no-gx", "gx", default=None,
-                 help="Run the Great Expectations suite (default) or only lqcalc's own polars rules, which find "
-                 "exactly the same problems; --no-gx saves the suite's start-up (about 4 s) on small files."),
     click.option("--report", metavar="PATH", type=click.Path(dir_okay=False),
                  help="Where to write the validation report (PATH.html and PATH.json) when the input is invalid "
                  "(default: DIR.validation.html next to --out DIR)."),
@@ -46,7 +43,24 @@ REFERENCE_OPTIONS = [
 RUN_OPTIONS = [
     click.option("--on-invalid", type=click.Choice(["fail", "quarantine"]),
                  help="fail (default): stop with exit code 3; quarantine: drop bad rows into rejected.parquet and go on."),
+    click.option("--gx/--no-gx", "gx", default=None,
+                 help="Also run the Great Expectations suite on the input. Off by default: the run validates with "
+                 "lqcalc's own polars rules, which find exactly the same problems (the suite's counts are checked "
+                 "against them) without the suite's start-up of several seconds and its pandas copy of the table. "
+                 "`lqcalc validate` runs the suite by default."),
 ]
+
+#: Options of `lqcalc validate` only.
+VALIDATE_OPTIONS = [
+    click.option("--gx/--no-gx", "gx", default=None,
+                 help="Run the Great Expectations suite as well as lqcalc's own polars rules (default), or the "
+                 "polars rules alone (--no-gx), which find exactly the same problems without the suite's start-up "
+                 "of several seconds. `lqcalc run` uses the polars rules alone unless given --gx."),
+]
+
+#: Defaults of `lqcalc validate` that differ from those of a run (:class:`lqcalc.config.RunConfig`),
+#: for settings given neither in run.toml nor as a flag.
+VALIDATE_DEFAULTS = {"gx": True}
 
 
 def apply(options: list) -> Any:
@@ -60,10 +74,14 @@ def apply(options: list) -> Any:
     return decorator
 
 
-def make_config(inputs: tuple[str, ...], config_file: str | None, **flags: Any):
-    """Build a :class:`lqcalc.config.RunConfig` from a config file and the flags."""
+def make_config(inputs: tuple[str, ...], config_file: str | None, *, defaults: dict[str, Any] | None = None,
+                **flags: Any):
+    """Build a :class:`lqcalc.config.RunConfig` from a config file and the flags.
+
+    ``defaults``: the command's own defaults (:data:`VALIDATE_DEFAULTS`).
+    """
     from lqcalc.config import build_config, load_toml
 
     file_settings = load_toml(config_file) if config_file else {}
     flags["inputs"] = list(inputs) if inputs else None
-    return build_config(file_settings, flags)
+    return build_config(file_settings, flags, defaults)

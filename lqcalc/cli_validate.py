@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, apply, make_config
+from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, VALIDATE_DEFAULTS, VALIDATE_OPTIONS, apply, make_config
 
 
 @click.command("validate", epilog="""\b
@@ -22,6 +22,7 @@ Examples:
 Exit codes: 0 valid, 1 internal error, 2 usage error, 3 invalid data.""")
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
 @apply(REFERENCE_OPTIONS)
+@apply(VALIDATE_OPTIONS)
 @apply(READ_OPTIONS)
 @click.option("--tolerance", type=float, metavar="REL",
               help="Relative tolerance of the 'part larger than its total' checks (default 0.005).")
@@ -37,11 +38,15 @@ def validate_command(inputs, config_file, as_json, **flags):
     part larger than its total or than the reference, one unit per measure, one spelling per
     region, no notes read as rows. Warnings: a region or industry that looks like the sum of
     the others, many missing cells, zero totals.
+
+    The checks run twice, by the Great Expectations suite and by lqcalc's own polars rules,
+    which must agree; --no-gx runs the polars rules alone (what `lqcalc run` does unless
+    given --gx).
     """
     from lqcalc.pipeline import read_stage
     from lqcalc.validation import report_paths, validate_tidy
 
-    cfg = make_config(inputs, config_file, **flags)
+    cfg = make_config(inputs, config_file, defaults=VALIDATE_DEFAULTS, **flags)
     tidy, _infos, _defaults = read_stage(cfg)
     rep = validate_tidy(tidy, cfg)
     lang = cfg.lang

@@ -50,7 +50,8 @@ class RunConfig:
     region_hierarchy: str | None = None                  # CSV region,parent
     clusters: dict[str, Any] = field(default_factory=dict)   # thresholds, see lqcalc.clusters
     tolerance: float = 0.005           # relative tolerance of "part > total" checks
-    gx: bool = True                    # run the Great Expectations suite (the polars rules always run)
+    gx: bool = False                   # also run the Great Expectations suite (the polars rules always run);
+                                       # lqcalc run: --gx, lqcalc validate: on unless --no-gx
     partition_rows: int = 4_000_000   # larger inputs are processed a few years at a time
     tables: list[str] = field(default_factory=list)      # output tables to write (default: all)
     lang: str = "en"
@@ -104,13 +105,27 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     return {k.replace("-", "_"): v for k, v in flat.items()}
 
 
-def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any]) -> RunConfig:
-    """Merge settings: the command line wins over the file; unset (None / empty) flags don't."""
-    merged: dict[str, Any] = dict(file_settings)
+#: On/off flags given as ``--x/--no-x``: an explicit ``--no-x`` beats ``x = true`` in the file.
+_SWITCHES = {"gx"}
+
+
+def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],
+                 defaults: dict[str, Any] | None = None) -> RunConfig:
+    """Merge settings: the command line wins over the file; unset (None / empty) flags don't.
+
+    ``defaults`` are a command's own defaults for settings neither sets (``lqcalc validate``
+    runs the Great Expectations suite unless told not to, ``lqcalc run`` only with ``--gx``).
+
+    >>> build_config({}, {"gx": None}).gx, build_config({}, {"gx": None}, {"gx": True}).gx
+    (False, True)
+    >>> build_config({"gx": True}, {"gx": False}).gx, build_config({"gx": False}, {}, {"gx": True}).gx
+    (False, False)
+    """
+    merged: dict[str, Any] = {**(defaults or {}), **file_settings}
     for key, val in cli_settings.items():
         if val is None or val == () or val == []:
             continue
-        if isinstance(val, bool) and not val and key in merged:
+        if isinstance(val, bool) and not val and key in file_settings and key not in _SWITCHES:
             continue
         merged[key] = list(val) if isinstance(val, tuple) else val
     read_kwargs = {k: merged.pop(k) for k in list(merged) if k in _READ_FIELDS}

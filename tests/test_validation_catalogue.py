@@ -103,6 +103,26 @@ def test_run_catalogue_writes_nothing(cli, tmp_path, case, files, options, code,
     assert leftovers == [], leftovers
 
 
+AGREE = [c for c in CATALOGUE if c[3] in (0, 3)]
+
+
+@pytest.mark.parametrize("case, files, options, code, fragment", AGREE, ids=[c[0] for c in AGREE])
+def test_gx_and_polars_rules_agree_on_the_catalogue(cli, case, files, options, code, fragment):
+    """`lqcalc validate` (suite + polars rules) and `--no-gx` (the rules alone, what a run uses)."""
+    with_gx = cli("validate", *_paths(files), *options, "--json")
+    alone = cli("validate", *_paths(files), *options, "--json", "--no-gx")
+    assert with_gx.exit_code == alone.exit_code == code
+    if "{" not in with_gx.stdout:                 # the readers refused the file: no validation ran
+        assert with_gx.output == alone.output
+        return
+    a, b = (json.loads(r.stdout[r.stdout.index("{"):]) for r in (with_gx, alone))
+    assert (a["engine"], b["engine"]) == ("great_expectations", "polars")
+    for key in ("ok", "rows", "bad_rows", "errors", "rules", "problems", "warnings", "missing_share"):
+        assert a[key] == b[key], key
+    assert [(e["rule"], e["expectation"], e["column"], e["unexpected_count"], e["success"]) for e in a["expectations"]] \
+        == [(e["rule"], e["expectation"], e["column"], e["unexpected_count"], e["success"]) for e in b["expectations"]]
+
+
 def test_catalogue_is_large_enough():
     assert len({c[0] for c in CATALOGUE}) == len(CATALOGUE) >= 30
     for _, files, *_ in CATALOGUE:
@@ -205,7 +225,7 @@ def test_great_expectations_failure_is_exit_1_not_bad_data(cli, tmp_path, monkey
     monkeypatch.setattr(suite, "specs", lambda active, **kw: real(active, **kw) + [
         suite.Spec("key_null", "ExpectColumnValuesToBeBetween", {"column": "region", "min_value": 0}, None)])
     out_dir = tmp_path / "out"
-    result = cli("run", str(FIX / "valid.csv"), *REF, "--out", str(out_dir), "--no-charts")
+    result = cli("run", str(FIX / "valid.csv"), *REF, "--out", str(out_dir), "--no-charts", "--gx")
     assert result.exit_code == 1, result.output
     assert "lqcalc: error: great-expectations raised" in result.output and "Traceback" not in result.output
     assert "not your data" in result.output

@@ -30,7 +30,12 @@ _LABELS = {
         "fail": "fail", "file": "file", "line": "line", "value": "value", "message": "message",
         "hint": "hint", "shown": "showing the first {n} of {total}", "missing_share": "Missing values per measure and year",
         "measure": "measure", "year": "year", "cells": "cells", "missing": "missing", "share": "share",
-        "suite": "Expectations (Great Expectations {version})", "none": "none",
+        "suite": "Expectations (Great Expectations {version} and lqcalc's polars rules)",
+        "suite_polars": "Expectations (lqcalc's polars rules)", "none": "none",
+        "engine_gx": "Checked by the Great Expectations {version} suite and by lqcalc's polars rules, which agree on "
+                     "every count; --no-gx runs the polars rules alone.",
+        "engine_polars": "Checked by lqcalc's polars rules (the expectations of the Great Expectations suite, with the "
+                         "same counts); the suite itself did not run: --gx runs it as well.",
         "summary": "{rows} rows checked: {errors} error(s) in {bad} row(s), {warnings} warning(s)",
         "settings": "reference region: {ref}; total industry: {tot}; tolerance: {tol}",
         "more": "... and {n} more (see the full report)",
@@ -44,7 +49,12 @@ _LABELS = {
         "fail": "未通过", "file": "文件", "line": "行号", "value": "值", "message": "说明",
         "hint": "建议", "shown": "仅显示前 {n} 条，共 {total} 条", "missing_share": "各指标各年份缺失值比例",
         "measure": "指标", "year": "年份", "cells": "单元格", "missing": "缺失", "share": "比例",
-        "suite": "期望（Great Expectations {version}）", "none": "无",
+        "suite": "期望（Great Expectations {version} 与 lqcalc 的 polars 规则）",
+        "suite_polars": "期望（lqcalc 的 polars 规则）", "none": "无",
+        "engine_gx": "由 Great Expectations {version} 期望套件和 lqcalc 的 polars 规则共同检查，两者计数一致；"
+                     "--no-gx 只运行 polars 规则。",
+        "engine_polars": "由 lqcalc 的 polars 规则检查（即 Great Expectations 期望套件的各项期望，计数相同）；"
+                         "未运行 Great Expectations 套件，--gx 可同时运行它。",
         "summary": "共检查 {rows} 行：{bad} 行有 {errors} 个错误，{warnings} 个警告",
         "settings": "参照地区：{ref}；行业合计：{tot}；容差：{tol}",
         "more": "……另有 {n} 条（见完整报告）",
@@ -206,7 +216,8 @@ class ValidationReport:
                           "failing_rows": n, "listed": nf + nw})
         return {
             "ok": self.ok, "fatal": self.fatal, "rows": self.rows, "bad_rows": self.n_bad_rows,
-            "errors": self.n_errors, "settings": self.settings,
+            "errors": self.n_errors, "engine": self.engine, "engine_note": self.engine_note(lang),
+            "settings": self.settings,
             "rules": rules,
             "problems": [p.to_dict() for p in self.problems_in(lang)],
             "warnings": [p.to_dict() for p in self.warnings_in(lang)],
@@ -217,6 +228,21 @@ class ValidationReport:
     def to_json(self, lang: str = "en") -> str:
         """The report as JSON text (UTF-8, Chinese kept readable)."""
         return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2, default=str)
+
+    @property
+    def engine(self) -> str:
+        """``great_expectations`` (the suite and the polars rules ran) or ``polars`` (the rules alone)."""
+        eng = self.settings.get("engine")
+        if eng:
+            return eng
+        return "polars" if str(self.settings.get("gx_version", "not run")).startswith("not run") else "great_expectations"
+
+    def engine_note(self, lang: str = "en") -> str:
+        """Which engine checked the table, and how to get the other one."""
+        L = _LABELS[lang if lang in _LABELS else "en"]
+        if self.engine == "polars":
+            return L["engine_polars"]
+        return L["engine_gx"].format(version=self.settings.get("gx_version", "?"))
 
     def summary_line(self, lang: str = "en") -> str:
         L = _LABELS[lang if lang in _LABELS else "en"]
@@ -247,6 +273,7 @@ class ValidationReport:
                     out.append("  " + L["more"].format(n=len(fs) - limit if total == len(fs) else total - limit))
                 if rule.hint(lang):
                     out.append(f"  {L['hint']}: {rule.hint(lang)}")
+        out.append(self.engine_note(lang))
         return "\n".join(out)
 
     def to_html(self, lang: str = "en") -> str:
@@ -268,6 +295,7 @@ class ValidationReport:
         ]
         s = self.settings
         parts.append(f"<p>{e(L['settings'].format(ref=s.get('reference_region') or '-', tot=s.get('total_industry') or '-', tol=s.get('tolerance')))}</p>")
+        parts.append(f"<p>{e(self.engine_note(lang))}</p>")
         # rule overview
         parts.append(f"<table><tr><th>{L['rule']}</th><th>{L['severity']}</th><th>{L['unexpected']}</th></tr>")
         for rid, rule in RULES.items():
@@ -297,7 +325,8 @@ class ValidationReport:
                         f"<td>{e('' if x is None else str(x))}</td>" for x in (p.file, p.line, p.column, p.value, p.message)) + "</tr>")
                 parts.append("</table>")
         # expectations
-        parts.append(f"<h2>{e(L['suite'].format(version=s.get('gx_version', '?')))}</h2>")
+        heading = L["suite_polars"] if self.engine == "polars" else L["suite"].format(version=s.get("gx_version", "?"))
+        parts.append(f"<h2>{e(heading)}</h2>")
         parts.append(f"<table><tr><th>{L['expectation']}</th><th>{L['column']}</th><th>{L['rule']}</th>"
                      f"<th>{L['checked']}</th><th>{L['unexpected']}</th><th>{L['status']}</th></tr>")
         for st in self.stats:
@@ -320,9 +349,10 @@ class ValidationReport:
         return "\n".join(parts)
 
     def manifest_entry(self) -> dict[str, Any]:
-        """What the run manifest records: counts per rule and every warning (English)."""
+        """What the run manifest records: the engine, counts per rule and every warning (English)."""
         return {
             "ok": self.ok, "rows": self.rows, "bad_rows": self.n_bad_rows,
+            "engine": self.engine, "engine_note": self.engine_note("en"),
             "failing_rows_by_rule": {k: v for k, v in self.counts.items() if v},
             "warnings": [p.to_dict() for p in self.warning_problems],
         }

@@ -1,6 +1,9 @@
-"""The Great Expectations 1.x suite run on every tidy table.
+"""The Great Expectations 1.x suite, and its twins in polars.
 
-Great Expectations is imported here, lazily, only when a table is validated (it costs several
+``lqcalc validate`` runs the suite (unless ``--no-gx``); ``lqcalc run`` runs it only with
+``--gx`` and otherwise takes the same statistics from the polars twins (:func:`run_polars`).
+
+Great Expectations is imported here, lazily, only when the suite runs (it costs several
 seconds to import). It runs on pandas (``DataFrame.to_pandas()``) in an ephemeral context with
 progress bars off; results are asked for in the BASIC format with no partial list (counts only, no row enumeration: SUMMARY also counts the failing values, three times slower when many rows fail) and each
 result's ``exception_info`` is checked: an exception inside Great Expectations is an
@@ -13,6 +16,7 @@ the validation itself is broken and an InternalError is raised.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +42,15 @@ class Spec:
     @property
     def column(self) -> str | None:
         return self.kwargs.get("column")
+
+    @property
+    def expectation(self) -> str:
+        """The expectation's name as Great Expectations reports it (``expect_column_to_exist``).
+
+        >>> Spec("x", "ExpectColumnValuesToBeBetween", {}, None).expectation
+        'expect_column_values_to_be_between'
+        """
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.gx_type).lower()
 
 
 def specs(active_flags: list[str], *, year_min: int = YEAR_MIN, year_max: int = YEAR_MAX) -> list[Spec]:
@@ -71,8 +84,9 @@ def structural_specs() -> list[Spec]:
 def run_polars(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, Any]]:
     """The same statistics as :func:`run_suite`, from the polars twins alone.
 
-    For ``--no-gx``: the rules, counts and listed rows are identical (the suite checks that
-    the two engines agree); only the second engine and its import time are skipped.
+    What ``lqcalc run`` uses unless given ``--gx`` (and ``lqcalc validate --no-gx``): the
+    rules, counts and listed rows are identical (when the suite runs it checks that the two
+    engines agree); only the second engine and its import time are skipped.
 
     >>> df = pl.DataFrame({"region": ["a", None], "industry": ["x", "x"], "measure": ["m", "m"],
     ...                    "value": [1.0, -2.0], "year": [2020, 2021]})
@@ -86,7 +100,7 @@ def run_polars(frame: pl.DataFrame, suite_specs: list[Spec]) -> list[dict[str, A
         present = s.column in frame.columns
         n = int(counts.get(i) or 0)
         stats.append({
-            "rule": s.rule, "expectation": s.gx_type, "column": s.column, "engine": "polars",
+            "rule": s.rule, "expectation": s.expectation, "column": s.column, "engine": "polars",
             "success": present and n == 0,
             "element_count": frame.height if present else 0,
             "unexpected_count": n, "missing_count": int(frame[s.column].null_count()) if present else None,
