@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +22,7 @@ from lqcalc import schema
 from lqcalc.config import ReadOptions, RunConfig
 from lqcalc.errors import DataError, InternalError
 from lqcalc.io import read_inputs
-from lqcalc.validation import (PartitionGate, gate, merge_reports, validate_tidy, validation_context)
+from lqcalc.validation import PartitionGate, gate, merge_reports, validate_tidy, validation_context
 
 FIX = Path(__file__).parent / "fixtures" / "validation"
 REF = RunConfig(reference_region="全国", total_industry="合计", gx=False)
@@ -47,7 +48,7 @@ def summary(rep) -> dict:
 
 def rowset(df: pl.DataFrame) -> set:
     """The rows as a set (NaN compared as text: nan != nan)."""
-    return {tuple("nan" if isinstance(x, float) and x != x else x for x in r) for r in df.rows()}
+    return {tuple("nan" if isinstance(x, float) and math.isnan(x) else x for x in r) for r in df.rows()}
 
 
 def groupings(years: list) -> list[list[list]]:
@@ -157,7 +158,7 @@ def _frame(rows, unit="persons") -> pl.DataFrame:
 def broken_synthetic() -> pl.DataFrame:
     t = synthetic()
     y = pl.col("year")
-    cell = lambda reg, ind: (pl.col("region") == reg) & (pl.col("industry") == ind)  # noqa: E731
+    cell = lambda reg, ind: (pl.col("region") == reg) & (pl.col("industry") == ind)
     t = t.with_columns(
         # 2016: a negative value and a part larger than its total
         pl.when(cell("X1", "a") & (y == 2016)).then(-4.0)

@@ -40,8 +40,7 @@ from lqcalc.validation.report import (NOT_RUN, ValidationReport, empty_rejected,
 from lqcalc.validation.rules import RULES
 
 __all__ = ["validate_tidy", "gate", "GateResult", "ValidationReport", "RULES", "report_paths", "merge_reports",
-           "PartitionGate", "ValidationContext", "validation_context",
-           "failure_report_paths"]
+           "PartitionGate", "ValidationContext", "validation_context", "failure_report_paths"]
 
 #: Default share of missing / suppressed cells in a measure above which a warning is given.
 SUPPRESSED_SHARE = 0.2
@@ -97,7 +96,8 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
             # a large table sorted by year: validated a few whole years at a time (the same
             # report, less memory and no group codes spanning years)
             ctx = validation_context(tidy)
-            kw = dict(max_listed=max_listed, suppressed_share=suppressed_share, year_min=year_min, year_max=year_max)
+            kw = {"max_listed": max_listed, "suppressed_share": suppressed_share, "year_min": year_min,
+                  "year_max": year_max}
             return _joined(tidy, [validate_tidy(tidy.slice(o, k), cfg, context=ctx, **kw) for o, k in slices])
     engine = "gx" if cfg.gx else "polars"
     t0 = time.perf_counter()

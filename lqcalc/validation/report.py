@@ -170,7 +170,7 @@ class ValidationReport:
         """The warnings in English."""
         return self.warnings_in("en")
 
-    def slim(self) -> "ValidationReport":
+    def slim(self) -> ValidationReport:
         """This report without its per-row frames (what :func:`merge_reports` needs)."""
         return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows)
 
