@@ -91,10 +91,7 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
 
 
 def _gate_api():
-    try:
-        from lqcalc.validation import PartitionGate, validation_context
-    except ImportError:
-        from lqcalc._gate_stub import PartitionGate, validation_context
+    from lqcalc.validation import PartitionGate, validation_context
 
     return PartitionGate, validation_context
 
