@@ -140,9 +140,22 @@ def largest(df: pl.DataFrame, n: int, by: str = "value") -> pl.DataFrame:
     return df[keep.to_list()]
 
 
+def _year_stats(names: list[str]) -> list[pl.Expr]:
+    """Rows with a year, distinct years (null counted) and the last year."""
+    if "year" not in names:
+        return []
+    return [pl.col("year").count().alias("_known"), pl.col("year").n_unique().alias("_years"),
+            pl.col("year").max().alias("_last")]
+
+
 def _measure_counts(lf: pl.LazyFrame) -> pl.DataFrame:
-    """Rows per measure, most first (ties: by name); the first is the measure charted."""
-    return collect(lf.group_by("measure").len()).sort(["len", "measure"], descending=[True, False])
+    """Rows per measure (``len``), most first (ties: by name): the first is the measure
+    charted; with the measure's region levels and year statistics, all from one pass."""
+    names = _names(lf)
+    extra = _year_stats(names) + ([pl.col("region_level").n_unique().alias("_levels")]
+                                  if "region_level" in names else [])
+    return (collect(lf.group_by("measure").agg(pl.len(), *extra))
+            .sort(["len", "measure"], descending=[True, False]))
 
 
 def _name_map(df: pl.DataFrame, code: str, name: str) -> dict:
@@ -180,20 +193,20 @@ def chart_data(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], top_ind
         return out
     measure = counts["measure"][0]
     out["measure"] = measure
+    stats = counts.row(0, named=True)
     ind = ind.filter(pl.col("measure").eq_missing(measure))
     names = _names(ind)
-    if "region_level" in names and collect(ind.select(pl.col("region_level").n_unique())).item() > 1:
+    if stats.get("_levels", 1) > 1:
         # one level of regions per chart (provinces, or cities, not both): the level with most regions
-        counts = (collect(ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n")))
+        levels = (collect(ind.group_by("region_level").agg(pl.col("region").n_unique().alias("n")))
                   .sort(["n", "region_level"], descending=[True, False], nulls_last=True))
-        if counts.height > 1:
-            ind = ind.filter(pl.col("region_level") == counts["region_level"][0])
-            out["region_level"] = counts["region_level"][0]
+        ind = ind.filter(pl.col("region_level") == levels["region_level"][0])
+        out["region_level"] = levels["region_level"][0]
+        if "year" in names:  # the year statistics of that level
+            stats = collect(ind.select(_year_stats(names))).row(0, named=True)
     has_year = n_years = last = None
     if "year" in names:
-        n_known, n_years, last = collect(ind.select(
-            pl.col("year").drop_nulls().len().alias("known"), pl.col("year").n_unique().alias("n"),
-            pl.col("year").max().alias("last"))).row(0)
+        n_known, n_years, last = stats["_known"], stats["_years"], stats["_last"]
         has_year = n_known > 0
     at_last = ind.filter(pl.col("year") == last) if has_year else ind
     at_last = _leaves(at_last)

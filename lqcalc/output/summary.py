@@ -419,14 +419,16 @@ def validation_summary(tables: Mapping[str, Frame | None], report: dict | None =
     ind = tables.get("indicators")
     if _has(ind, "lq"):
         ind = _cells(ind)
-        n, empty = collect(ind.select(pl.len(), pl.col("lq").null_count())).row(0)
+        has_reason = "null_reason" in _names(ind)
+        reasons = ([pl.col("null_reason").filter(pl.col("lq").is_null()).fill_null("unknown")
+                    .value_counts(sort=True).implode().alias("_reasons")] if has_reason else [])
+        counts = collect(ind.select(pl.len(), pl.col("lq").null_count().alias("_empty"), *reasons))  # one pass
+        n, empty = counts["len"][0], counts["_empty"][0]
         rows.append(("cells", n))
         rows.append(("lq computed", n - empty))
         rows.append(("lq empty", empty))
-        if "null_reason" in _names(ind):
-            vc = collect(ind.filter(pl.col("lq").is_null())
-                         .select(pl.col("null_reason").fill_null("unknown").value_counts(sort=True))).unnest("null_reason")
-            for reason, k in vc.rows():
+        if has_reason:
+            for reason, k in counts["_reasons"].explode().struct.unnest().rows():
                 rows.append((f"lq empty: {reason}", k))
     if report:
         for key, name in (("rows", "rows checked"), ("bad_rows", "rows with errors"), ("errors", "errors")):
