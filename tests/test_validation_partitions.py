@@ -366,3 +366,21 @@ def test_a_large_table_sorted_by_year_is_validated_in_slices(monkeypatch):
     # not sorted by year: one piece
     shuffled = t.sample(fraction=1.0, shuffle=True, seed=1)
     assert v._year_slices(shuffled["year"], 30) == [(0, t.height)]
+
+
+@pytest.mark.parametrize("layout", ["runs", "blocks", "blocks_but_last", "shuffled", "one", "nulls_and_blanks"])
+def test_label_codes_on_every_layout(layout):
+    """The integer codes of labels are their positions in the context, whatever the row order."""
+    labels = [f"{i:04d}" for i in range(12)]
+    col = {"runs": [lab for lab in labels for _ in range(9)],
+           "blocks": labels * 9,
+           "blocks_but_last": labels * 8 + labels[:-1] + ["0000"],
+           "shuffled": pl.Series(labels * 9).sample(fraction=1.0, shuffle=True, seed=3).to_list(),
+           "one": ["0003"] * 40,
+           "nulls_and_blanks": (labels + [None, "—"]) * 7}[layout]
+    t = pl.DataFrame({"region": col, "industry": "x", "measure": "m"}, schema_overrides={"region": pl.String})
+    ctx = validation_context(t)
+    known = list(ctx.labels["region"])
+    none = len(known)
+    expected = [none if (x is None or x == "—") else known.index(x) for x in col]
+    assert ctx.codes(t["region"], "region").to_list() == expected

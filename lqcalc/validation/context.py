@@ -209,6 +209,12 @@ class ValidationContext:
             # labels come in runs (sorted tables): look up one label per run
             starts = (ids != ids.shift(1)).fill_null(True).arg_true()
             return self._map(s.gather(starts), column).gather(ids).alias(series.name)
+        period = _period(s)
+        if period:
+            # the same labels in the same order in every block (every region lists every
+            # industry): look up one block
+            idx = pl.int_range(0, n, dtype=pl.UInt32, eager=True) % period
+            return self._map(s.head(period), column).gather(idx).alias(series.name)
         return self._map(s, column).alias(series.name)
 
     def _map(self, s: pl.Series, column: str) -> pl.Series:
@@ -238,6 +244,26 @@ class ValidationContext:
             return pl.Enum(list(labels)), remap, code
 
         return self._cached(("codes", column), make)
+
+
+def _period(s: pl.Series) -> int | None:
+    """The length of a block that ``s`` repeats from start to end, if any (at most n / 4).
+
+    >>> _period(pl.Series(["a", "b", "c"] * 4)), _period(pl.Series(["a", "b", "a", "c"] * 2))
+    (3, None)
+    """
+    n = s.len()
+    first = s[0]
+    if first is None or n < 8:
+        return None
+    at = (s == first).fill_null(False).arg_true()
+    if at.len() < 4 or n % at.len():
+        return None
+    period = n // at.len()
+    if int(at[1]) != period or not (at == pl.int_range(0, n, period, dtype=at.dtype, eager=True)).all():
+        return None
+    tiled = s.head(period).gather(pl.int_range(0, n, dtype=pl.UInt32, eager=True) % period)
+    return period if s.equals(tiled) else None
 
 
 def _as_lazy(table: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
