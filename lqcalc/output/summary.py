@@ -419,16 +419,19 @@ def validation_summary(tables: Mapping[str, Frame | None], report: dict | None =
     ind = tables.get("indicators")
     if _has(ind, "lq"):
         ind = _cells(ind)
-        has_reason = "null_reason" in _names(ind)
-        reasons = ([pl.col("null_reason").filter(pl.col("lq").is_null()).fill_null("unknown")
-                    .value_counts(sort=True).implode().alias("_reasons")] if has_reason else [])
-        counts = collect(ind.select(pl.len(), pl.col("lq").null_count().alias("_empty"), *reasons))  # one pass
-        n, empty = counts["len"][0], counts["_empty"][0]
+        empty = pl.col("lq").is_null()
+        keys = [empty.alias("_empty")]
+        if "null_reason" in _names(ind):
+            keys.append(pl.when(empty).then(pl.col("null_reason").fill_null("unknown")).alias("_reason"))
+        # one streaming aggregation (a handful of groups), whatever the number of rows
+        counts = collect(ind.group_by(keys).agg(pl.len().alias("n")))
+        n = counts["n"].sum()
+        empties = counts.filter(pl.col("_empty"))
         rows.append(("cells", n))
-        rows.append(("lq computed", n - empty))
-        rows.append(("lq empty", empty))
-        if has_reason:
-            for reason, k in counts["_reasons"].explode().struct.unnest().rows():
+        rows.append(("lq computed", n - empties["n"].sum()))
+        rows.append(("lq empty", empties["n"].sum()))
+        if "_reason" in counts.columns:
+            for reason, k in empties.sort(["n", "_reason"], descending=[True, False]).select("_reason", "n").rows():
                 rows.append((f"lq empty: {reason}", k))
     if report:
         for key, name in (("rows", "rows checked"), ("bad_rows", "rows with errors"), ("errors", "errors")):
