@@ -225,3 +225,25 @@ def test_bubble_charts_draw_the_largest_regions_and_say_so(tmp_path, monkeypatch
     want = largest(sub, 4)
     assert sorted(want["lq"].to_list()) == sorted(float(x) for x, _ in drawn)
     assert want["value"].min() >= sub.sort("value", descending=True)["value"][3]
+
+
+def test_no_query_of_summaries_and_charts_collects_a_whole_large_table(tmp_path, monkeypatch):
+    import lqcalc.output.charts as charts
+    import lqcalc.output.summary as summary
+
+    src, tables = cached_run("bres")
+    out = _copy_outputs(src, tmp_path / "out")
+    biggest = min(tables["indicators"].height, tables["tidy"].height)  # 480 rows, 4 years
+    sizes = []
+    real = summary.collect
+
+    def counting(lf):
+        df = real(lf)
+        sizes.append(df.height)
+        return df
+
+    monkeypatch.setattr(summary, "collect", counting)
+    monkeypatch.setattr(charts, "collect", counting)
+    write_analyst_outputs(out, _scans(out), "en", charts=True, quiet=True, top_industries=2)
+    assert len(sizes) > 20 and max(sizes) < biggest / 2  # the latest year of 4 at most, never everything
+    assert (out / "summary" / "cluster_classes.csv").is_file() and any((out / "charts").iterdir())
