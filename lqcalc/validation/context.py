@@ -368,8 +368,9 @@ _PAIRS = (("region", "region_name"), ("industry", "industry_name"), ("measure", 
 def _distinct_pairs(frame: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
     """Distinct (a, b) pairs of a table in memory.
 
-    Codes come in runs in most tables (a region's rows together, one measure): when ``b`` is
-    empty (no names, no unit) the distinct values are looked for among the runs of ``a`` only.
+    Codes come in runs in most tables (a region's rows together, one measure) or repeat one
+    block (every region lists the same industries): when ``b`` is empty (no names, no unit)
+    the distinct values are looked for among the runs, or in the first block, of ``a``.
     """
     col, n = frame[a], frame.height
     if n <= 1 << 16 or frame[b].null_count() < n:
@@ -379,6 +380,8 @@ def _distinct_pairs(frame: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
         values = pl.Series(a, [first], dtype=pl.String)
     elif int(col.head(1 << 16).rle_id().max()) * 8 < (1 << 16):
         values = col.rle().struct.field("value").unique()
+    elif period := _period(col):
+        values = col.head(period).unique()
     else:
         values = col.to_frame().lazy().unique().collect(engine="streaming")[a]
     return values.alias(a).to_frame().with_columns(pl.lit(None, pl.String).alias(b))
