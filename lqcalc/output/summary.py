@@ -20,6 +20,13 @@ Tables (each skipped when the columns it needs are not in the run's outputs):
     summed over the region's industries;
 ``validation``
     rows read, used and rejected (by rule), missing values, LQ computed / empty (by reason).
+
+The run's tables may be DataFrames or LazyFrames; the partitioned run passes scans of the
+Parquet files it has written (22 or 200 million rows in ``tidy`` and ``indicators``). Every
+query is a LazyFrame collected with the streaming engine that reads only what one summary
+shows: the latest year for the rankings (four columns first, then the ranked rows), the
+``clusters`` table, the start and end years for the growth by region, and small
+aggregations for the counts, so memory stays bounded whatever the number of years.
 """
 
 from __future__ import annotations
