@@ -141,8 +141,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     warnings_seen: dict[str, None] = {}
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
-    with atomic_directory(cfg.out) as tmp:
-        app = TableAppender(tmp, single=single)
+    with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:
         parts = plan if single else progress(plan, f"{len(plan)} partitions", quiet=cfg.quiet)
         for part in parts:
             stages.start("read")

@@ -87,10 +87,18 @@ def assert_partitions_agree(t: pl.DataFrame, cfg: RunConfig, *, all_groupings: b
         return
     pg = PartitionGate(q, ctx)
     kept, rejected = [], []
+    codes = []
     for p in parts_of(t, [[y] for y in years]):
         good, rej = pg.check(p)
-        kept.append(good)
+        assert {"_rc", "_ic", "_mc"} <= set(good.columns)   # codes of the rules, for the indicators
+        codes.append(good.select("region", "_rc", "industry", "_ic", "measure", "_mc"))
+        kept.append(good.drop("_rc", "_ic", "_mc"))
         rejected.append(rej)
+    # one code per label and one label per code, the same in every partition
+    allc = pl.concat(codes)
+    for label, code in (("region", "_rc"), ("industry", "_ic"), ("measure", "_mc")):
+        pairs = allc.select(label, code).unique()
+        assert pairs[label].n_unique() == pairs[code].n_unique() == pairs.height, label
     if whole.n_bad_rows == whole.rows:
         with pytest.raises(DataError, match="every row was rejected"):
             pg.finish()
@@ -286,7 +294,7 @@ def test_partition_gate_fail_mode_computes_good_partitions_until_an_error():
     pg = PartitionGate(SYN, validation_context(t))
     goods = [pg.check(p)[0] for p in t.partition_by("year", maintain_order=True)]
     assert [g is not None for g in goods] == [True, True, False, False, False, False]
-    assert goods[0].columns == schema.TIDY_COLUMNS
+    assert goods[0].columns == [*schema.TIDY_COLUMNS, "_rc", "_ic", "_mc"]   # tidy columns + the codes of the rules
     with pytest.raises(DataError):
         pg.finish()
 

@@ -152,6 +152,7 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
         rows=tidy.height, findings=findings, counts=counts, warnings=checked.warnings, stats=stats,
         missing_share=checked.missing_share, bad_row_mask=mask.alias("bad_row"), settings=settings,
         max_listed=max_listed, _rejected=rejected, _tidy=tidy_c, _partials=checked.partials, _n_bad=n_bad,
+        _codes=checked.codes,
     )
 
 
@@ -196,6 +197,8 @@ def _joined(tidy: pl.DataFrame, reports: list[ValidationReport]) -> ValidationRe
     rejected = [r._rejected for r in reports if r._rejected is not None]
     rep._rejected = pl.concat(rejected) if rejected else None
     rep._tidy = schema.conform(tidy)
+    codes = [r._codes for r in reports]
+    rep._codes = pl.concat(codes) if all(c is not None for c in codes) else None
     return rep
 
 
@@ -463,6 +466,11 @@ class PartitionGate:
     def check(self, part: pl.DataFrame) -> tuple[pl.DataFrame | None, pl.DataFrame]:
         """Validate one partition: (rows to compute with, rejected rows [tidy columns + rule + reason]).
 
+        The rows to compute with have the tidy columns and the integer codes the rules gave
+        region, industry and measure (``_rc``, ``_ic``, ``_mc``; see
+        :meth:`ValidationReport.coded`), which the indicators use instead of coding the
+        strings again.
+
         The first is None once the run is bound to fail (fail mode and an error seen so far,
         or a fatal structural problem): the caller then stops computing but keeps calling
         :meth:`check` on the remaining partitions so that the report lists every problem.
@@ -475,9 +483,10 @@ class PartitionGate:
             self._failed = True
             good = None
         elif rep.ok:
-            good = rep._tidy if rep._tidy is not None else schema.conform(part)
+            good = rep.coded(rep._tidy) if rep._tidy is not None else schema.conform(part)
         elif self.cfg.on_invalid == "quarantine":
             good, rejected = rep.split()
+            good = rep.coded(good)
         else:
             self._failed = True
             good = None
@@ -529,5 +538,5 @@ def gate(tidy: pl.DataFrame, cfg: RunConfig, *, report: str | Path | None = None
     good, rejected = pg.check(tidy)
     res = pg.finish()
     assert good is not None
-    res.good, res.rejected = good, rejected
+    res.good, res.rejected = good.drop("_rc", "_ic", "_mc", strict=False), rejected   # the tidy columns
     return res

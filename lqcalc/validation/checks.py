@@ -164,6 +164,7 @@ class Checked:
     tidy: pl.DataFrame | None = None
     partials: dict[str, pl.DataFrame] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    codes: pl.DataFrame | None = None
 
 
 def _dense(size: int, index: list[int], values: list[Any], dtype: pl.DataType, fill: Any = None) -> pl.Series:
@@ -453,7 +454,8 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
                         .gather(code_s).alias(f"_others_{col}"))
     frame = df.hstack(list(helpers.values()) + more + [work[FLAG[r]] for r in order])
     t2 = time.perf_counter()
-    checked = Checked(frame=frame, reference=reference_region, total=total_industry, active_flags=order, tidy=tidy_c)
+    checked = Checked(frame=frame, reference=reference_region, total=total_industry, active_flags=order, tidy=tidy_c,
+                      codes=pl.DataFrame([rc.alias("_rc"), ic.alias("_ic"), mc.alias("_mc")]))
     checked.partials = _warning_parts(df, work, ctx, any_err=bool(failing), ym_const=ym_const, tot_code=tot_code,
                                       ref_stats=ref_stats, tot_stats=tot_stats, tol=tol)
     checked.warnings, checked.missing_share = compose_warnings(

@@ -116,6 +116,7 @@ class ValidationReport:
     _tidy: pl.DataFrame | None = field(default=None, repr=False)
     _partials: dict[str, pl.DataFrame] | None = field(default=None, repr=False)
     _n_bad: int | None = field(default=None, repr=False)
+    _codes: pl.DataFrame | None = field(default=None, repr=False)
 
     # ---- status ----
     @property
@@ -172,7 +173,8 @@ class ValidationReport:
 
     def slim(self) -> ValidationReport:
         """This report without its per-row frames (what :func:`merge_reports` needs)."""
-        return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows)
+        return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows,
+                                   _codes=None)
 
     # ---- quarantine ----
     def split(self) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -193,6 +195,19 @@ class ValidationReport:
         rejected = self._rejected if self._rejected is not None else good.head(0).with_columns(
             pl.lit(None, pl.String).alias("rule"), pl.lit(None, pl.String).alias("reason"))
         return good, rejected
+
+    def coded(self, good: pl.DataFrame) -> pl.DataFrame:
+        """``good`` (the rows kept: all of them when the report is ok, those of :meth:`split`
+        otherwise) with the integer codes the rules gave region, industry and measure
+        (``_rc``, ``_ic``, ``_mc``: positions among the labels of the whole table, the same
+        in every partition of one run), so that the indicators do not code the strings
+        again (:func:`lqcalc.indicators.with_codes` keeps codes that are there). ``good``
+        unchanged when the rules kept no codes.
+        """
+        if self._codes is None or self._codes.height != self.rows:
+            return good
+        codes = self._codes if good.height == self.rows else self._codes.filter(~self.bad_row_mask)
+        return good.hstack(codes) if codes.height == good.height else good
 
     def to_data_error(self, report_paths: list[str] | None = None, lang: str = "en") -> DataError:
         """The :class:`~lqcalc.errors.DataError` (exit 3) describing this report."""
