@@ -44,8 +44,10 @@ VALUE_MISSING = "value is missing"
 #: repeated runs give bit-identical floating-point results (the streaming engine may not).
 ENGINE = "in-memory"
 #: Engine of the steps without sums (row-wise expressions, order-keeping joins): any engine
-#: gives the same bits there, so the default (parallel, streaming where it can) is used.
-ROW_ENGINE = "auto"
+#: gives the same bits there. On one partition (3.2M rows) the in-memory engine is faster
+#: (indicator table 1.7-1.8 s -> 1.2-1.5 s) and holds less at its peak (22M-row run: 4.4 ->
+#: 3.7 GB) than the streaming engine, whose order-keeping joins buffer their morsels.
+ROW_ENGINE = "in-memory"
 
 
 #: Integer code columns added to the base frame for joins and group keys (see :func:`with_codes`).
