@@ -105,8 +105,9 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     return {k.replace("-", "_"): v for k, v in flat.items()}
 
 
-#: On/off flags given as ``--x/--no-x``: an explicit ``--no-x`` beats ``x = true`` in the file.
-_SWITCHES = {"gx"}
+#: On/off flags given as ``--x/--no-x`` (or ``--no-x`` alone): an explicit ``--no-x`` beats
+#: ``x = true`` in the file.
+_SWITCHES = {"gx", "charts"}
 
 
 def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],
@@ -119,6 +120,8 @@ def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],
     >>> build_config({}, {"gx": None}).gx, build_config({}, {"gx": None}, {"gx": True}).gx
     (False, True)
     >>> build_config({"gx": True}, {"gx": False}).gx, build_config({"gx": False}, {}, {"gx": True}).gx
+    (False, False)
+    >>> build_config({"charts": True}, {"charts": False}).charts, build_config({"charts": False}, {"charts": None}).charts
     (False, False)
     """
     merged: dict[str, Any] = {**(defaults or {}), **file_settings}

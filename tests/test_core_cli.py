@@ -87,6 +87,21 @@ value_cols = ["emp"]
     assert res.exit_code == 2 and "region_col" in res.output
 
 
+def test_no_charts_flag_beats_the_config_file(tmp_path, cli):
+    write(tmp_path, "in.csv", LONG)
+    cfg = write(tmp_path, "run.toml", """inputs = ["in.csv"]
+region_col = "region"
+industry_col = "industry"
+year_col = "year"
+value_cols = ["emp"]
+charts = true
+""")
+    assert cli("run", "--config", cfg, "--no-charts", "--out", tmp_path / "flag", "-q").exit_code == 0
+    assert (tmp_path / "flag" / "indicators.parquet").exists() and not (tmp_path / "flag" / "charts").exists()
+    assert cli("run", "--config", cfg, "--out", tmp_path / "file", "-q").exit_code == 0
+    assert any((tmp_path / "file" / "charts").iterdir())
+
+
 def test_reference_names_accepted(tmp_path, cli):
     src = write(tmp_path, "cn.csv", "地区,行业,就业\n全国,合计,1000\n全国,制造业,300\n北京,合计,100\n北京,制造业,10\n上海,合计,200\n上海,制造业,90\n")
     res = cli("run", src, "--region-col", "地区", "--industry-col", "行业", "--value-col", "就业",
