@@ -186,3 +186,34 @@ def test_tables_option_writes_only_the_tables_asked_for(inputs, tmp_path):
         run(_cfg(inputs["parquet"], tmp_path / "bad", 1, tables=["indicators", "cluster"]))
     assert "clusters" in (err.value.hint or "")
     assert not (tmp_path / "bad").exists()
+
+
+def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
+    from lqcalc.output.appender import TableAppender
+
+    class Broken:
+        schema = None
+
+        def write_table(self, table):
+            raise OSError("disk full")
+
+        def close(self):
+            pass
+
+    df = pl.DataFrame({"a": ["x"], "b": [1.0]})
+    app = TableAppender(tmp_path)
+    app.write("t", df)
+    app._writers["t"] = Broken()          # the next append fails in the writer thread
+    app._writers["t"].schema = df.to_arrow(compat_level=pl.CompatLevel.oldest()).schema
+    app.write("t", df)
+    with pytest.raises(OSError, match="disk full"):
+        app.close()
+    assert app._thread is None            # the thread has ended
+    # an error of the caller stops the thread too, without waiting for pending tables
+    with pytest.raises(RuntimeError, match="caller"):
+        with TableAppender(tmp_path / "b") as app2:
+            (tmp_path / "b").mkdir()
+            app2.write("t", df)
+            app2.write("t", df)
+            raise RuntimeError("caller")
+    assert app2._thread is None
