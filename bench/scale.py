@@ -1,4 +1,4 @@
-"""Does it fall over on 200 million rows? The eager pipeline against the streaming design.
+"""Does it fall over on 200 million rows? ``lqcalc run`` against the streaming prototype.
 
     python bench/scale.py --size 200M --workdir /tmp/lqbench-200M
 
@@ -7,7 +7,8 @@ Parquet) under ``--workdir`` (never in the repository), then runs, each in its o
 with a memory watchdog (``--rss-limit-gb``, default 12: the machine is shared and must not
 run out of memory):
 
-* ``lqcalc run`` as it is (eager: the whole table in memory);
+* ``lqcalc run`` as it is (partitioned: a few whole years at a time, every table, summary,
+  chart and the database), its stage timings from ``--json``;
 * the streaming prototype ``bench/partitioned.py`` (LQ, growth, shift-share with LazyFrame
   scans and ``sink_parquet``).
 
@@ -37,7 +38,8 @@ def main() -> None:
     ap.add_argument("--size", choices=list(SIZES), default="200M")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/lqbench-200M"))
     ap.add_argument("--rss-limit-gb", type=float, default=12.0)
-    ap.add_argument("--skip-eager", action="store_true", help="do not try lqcalc run")
+    ap.add_argument("--skip-lqcalc", "--skip-eager", dest="skip_lqcalc", action="store_true",
+                    help="do not try lqcalc run")
     ap.add_argument("--keep-data", action="store_true")
     ap.add_argument("--results", type=Path, default=BENCH / "results")
     args = ap.parse_args()
@@ -69,15 +71,24 @@ def main() -> None:
         runs["streaming"] = r
         print(f"streaming  {r['wall_s']:8.1f} s {r['peak_mb']:8.0f} MB exit {r['exit_code']}", flush=True)
         shutil.rmtree(out, ignore_errors=True)
-        if not args.skip_eager:
-            out = args.workdir / "out-eager"
+        if not args.skip_lqcalc:
+            out = args.workdir / "out-lqcalc"
             shutil.rmtree(out, ignore_errors=True)
-            r = timed([py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(out)], rss_limit_mb=limit)
-            r.pop("stdout")
+            r = timed([py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(out), "--json"],
+                      rss_limit_mb=limit)
+            stdout = r.pop("stdout") or ""
             stages = [ln for ln in r["stderr"].splitlines() if ln.startswith("•")]
             r["last_stage"] = stages[-1] if stages else None
-            runs["lqcalc_eager"] = r
-            print(f"eager      {r['wall_s']:8.1f} s {r['peak_mb']:8.0f} MB exit {r['exit_code']} "
+            if r["exit_code"] == 0:
+                reported = json.loads(stdout or "{}")
+                r["reported"] = {"timings": reported.get("timings")}
+                manifest = json.loads((out / "manifest.json").read_text())
+                r["output_rows"] = manifest.get("outputs")
+                r["partitions"] = len(manifest.get("partitions", []))
+                r["write_timings"] = manifest.get("write_timings")
+                r["output_bytes"] = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+            runs["lqcalc"] = r
+            print(f"lqcalc     {r['wall_s']:8.1f} s {r['peak_mb']:8.0f} MB exit {r['exit_code']} "
                   f"{'killed over ' + str(args.rss_limit_gb) + ' GB in ' + str(r['last_stage']) if 'killed_over_mb' in r else ''}",
                   flush=True)
             shutil.rmtree(out, ignore_errors=True)
@@ -97,6 +108,9 @@ def main() -> None:
             note = f"stopped by the watchdog over {args.rss_limit_gb} GB after {r['killed_at_s']} s, in stage {r.get('last_stage')!r}"
         elif r.get("reported"):
             note = f"timings {r['reported'].get('timings')}, output rows {r.get('output_rows')}"
+            if r.get("partitions"):
+                note += (f", {r['partitions']} partitions, write stage {r.get('write_timings')}, "
+                         f"{r['output_bytes'] / 1e9:.1f} GB written")
         lines.append(f"| {name} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} | {note} |")
     (args.results / f"{args.size}-scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

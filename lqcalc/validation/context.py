@@ -306,7 +306,8 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
         count = pl.DataFrame({"len": [frame.height]})
     else:
         region_pairs, industry_pairs, units, count = pl.collect_all(
-            [lf.select(a, b).unique() for a, b in _PAIRS] + [lf.select(pl.len())], engine="streaming")
+            [lf.select(a, b).unique() for a, b in _PAIRS] + [lf.select(pl.len())], engine="streaming",
+            optimizations=_SEPARATE_SCANS)
     labels: dict[str, tuple[str, ...]] = {
         "region": _distinct(region_pairs["region"]),
         "industry": _distinct(industry_pairs["industry"]),
@@ -333,7 +334,7 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
             flagged.group_by("industry").agg(pl.col("_real").any().alias("real"),
                                              (~pl.col("_real")).any().alias("unreal")),
             flagged.filter(pl.col("_real") & pl.col("unit").is_not_null()).select("measure", "unit").unique(),
-        ], engine="streaming")
+        ], engine="streaming", optimizations=_SEPARATE_SCANS)
         real = {"region": _distinct(r_regions["region"]),
                 "industry": _distinct(r_industries.filter("real")["industry"])}
         unreal = _distinct(r_industries.filter("unreal")["industry"])
@@ -363,6 +364,11 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
 
 
 _PAIRS = (("region", "region_name"), ("industry", "industry_name"), ("measure", "unit"))
+
+#: Queries collected together each scan the input: with the shared scan cached (common
+#: subplan elimination, polars' default) the whole input was held in memory (200M-row
+#: Parquet file: 6.6 GB; each query streaming on its own: 0.5 GB, in the same 13-15 s).
+_SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
 
 
 def _distinct_pairs(frame: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
