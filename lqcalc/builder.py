@@ -13,6 +13,8 @@ order).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import polars as pl
 
 from lqcalc.config import RunConfig
@@ -124,6 +126,15 @@ class TableBuilder:
     # ------------------------------------------------------------------ partitions
     def add(self, base: pl.DataFrame) -> dict[str, pl.DataFrame]:
         """The rows of every partition table for the base frame ``base`` (whole years)."""
+        out = dict(self.tables_of(base))
+        return {name: out[name] for name in PARTITION_TABLES if name in out}
+
+    def tables_of(self, base: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+        """``(name, rows)`` of every partition table for ``base``, each as soon as it is
+        computed, so that the caller can write it and let it go before the next one is
+        built (in the end year, growth is handed over before the indicator table exists,
+        and clusters read only the few growth columns they use).
+        """
         plant_hhi = None
         if self.plant_measure:
             pm = self.plant_measure
@@ -133,40 +144,69 @@ class TableBuilder:
         self._note_total(base)
         base = with_codes(base)  # every string key encoded once; the tables join and group on the codes
         present = set(base["year"].unique().to_list())
-        out: dict[str, pl.DataFrame] = {}
         want = self.computed.__contains__
-        # the regional indices first: their temporaries peak before the large indicator table exists
+        wanted = self.wanted.__contains__
+        # the regional indices first: their temporaries peak before the large tables exist
         if want("regions"):
-            out["regions"] = region_table(base, self.settings)
-        indicators = indicator_table(base, self.cfg.region_hierarchy) if want("indicators") else None
-        if want("industries"):
-            out["industries"] = industry_table(indicators, self.settings, self.estab, plant_hhi)
+            regions = region_table(base, self.settings)
+            if wanted("regions"):
+                yield "regions", regions
+            del regions
+        cluster_growth: pl.DataFrame | None = None
+        growth_head: pl.DataFrame | None = None
         if want("growth"):
             growth, joint = self._growth(base, present)
-            out["growth"] = growth.drop(_CODE_COLS, strict=False)
+            plain_growth = growth.drop(_CODE_COLS, strict=False)
             if want("clusters") and self.end_year in present:
-                ind = indicators if joint else indicators.drop(_CODE_COLS)
-                g = growth if joint else out["growth"]
-                out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
-                self.clusters_done = True
+                # what cluster_table reads; codes only when they share the encoding of base
+                src = growth if joint else plain_growth
+                cluster_growth = src.filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
+                    *[c for c in (*CODES, *CODES.values()) if c in src.columns], "period", "is_total_industry",
+                    "growth", "cagr", "reference_growth", "relative_growth")
             elif want("clusters") and self._no_clusters is None:
-                self._no_clusters = (indicators.head(0).drop(_CODE_COLS), out["growth"].head(0))
+                growth_head = plain_growth.head(0)
             del growth
+            if wanted("growth"):
+                yield "growth", plain_growth
+            del plain_growth
+        indicators = indicator_table(base, self.cfg.region_hierarchy) if want("indicators") else None
+        if want("industries"):
+            industries = industry_table(indicators, self.settings, self.estab, plant_hhi)
+            if wanted("industries"):
+                yield "industries", industries
+            del industries
+        if cluster_growth is not None:
+            assert indicators is not None
+            joint = all(k in cluster_growth.columns for k in _CODE_COLS)
+            ind = indicators if joint else indicators.drop(_CODE_COLS)
+            clusters = cluster_table(ind, cluster_growth, self.settings, self.estab, self.end_year)
+            del ind, cluster_growth
+            self.clusters_done = True
+            if wanted("clusters"):
+                yield "clusters", clusters
+            del clusters
+        elif growth_head is not None and indicators is not None:
+            self._no_clusters = (indicators.head(0).drop(_CODE_COLS), growth_head)
         if indicators is not None:
-            out["indicators"] = indicators.drop(_CODE_COLS)
+            plain_ind = indicators.drop(_CODE_COLS)
             del indicators
+            if wanted("indicators"):
+                yield "indicators", plain_ind
+            del plain_ind
         plain = base.drop(_CODE_COLS)
         if want("intensity"):
-            out["intensity"] = intensity_table(plain, list(self.cfg.intensity or []))
+            intensity = intensity_table(plain, list(self.cfg.intensity or []))
+            if wanted("intensity"):
+                yield "intensity", intensity
+            del intensity
         if self.targets:
-            wanted = {t["measure"] for t in self.targets}
+            wanted_m = {t["measure"] for t in self.targets}
             where = {t["region"] for t in self.targets}
-            self._target_rows.append(plain.filter(pl.col("measure").is_in(sorted(wanted))
+            self._target_rows.append(plain.filter(pl.col("measure").is_in(sorted(wanted_m))
                                                   & (pl.col("region").is_in(sorted(where))
                                                      | pl.col("region_name").is_in(sorted(where)))))
         if want("growth"):
             self._keep_start_years(plain, present)
-        return {name: out[name] for name in PARTITION_TABLES if name in out and name in self.wanted}
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The tables that need every partition: ``targets``."""

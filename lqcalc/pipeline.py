@@ -173,12 +173,13 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                 warnings_seen.setdefault(w)
             if builder is None:
                 builder = TableBuilder(cfg, years=years, measures=measures)
-            tables = builder.add(totals.base)
-            del totals
-            stages.start("write", f"writing {cfg.out}")
-            for name, df in tables.items():
+            # each table is handed to the writer as soon as it is computed
+            for name, df in builder.tables_of(totals.base):
+                stages.start("write", f"writing {cfg.out}")
                 app.write(name, df)
-            del tables
+                del df
+                stages.start("indicators")
+            del totals
         problems = getattr(source, "problems", None)
         if problems:
             raise DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
