@@ -156,6 +156,7 @@ class TableBuilder:
         growth_head: pl.DataFrame | None = None
         if want("growth"):
             growth, joint = self._growth(base, present)
+            self._prune_cache(present)   # start years no later period needs: let them go now
             plain_growth = growth.drop(_CODE_COLS, strict=False)
             if want("clusters") and self.end_year in present:
                 # what cluster_table reads; codes only when they share the encoding of base
@@ -252,16 +253,27 @@ class TableBuilder:
                           how="vertical_relaxed")
         return growth_table(frame, due, self._total_code or "*", self._total_name), False
 
-    def _keep_start_years(self, plain: pl.DataFrame, present: set) -> None:
+    def _still_needed(self, present: set) -> set | None:
+        """Start years of the periods that end after this partition (None: no period)."""
         p = self.periods
         last_here = max((y for y in present if y is not None), default=None)
         if p.height == 0 or last_here is None:
+            return None
+        return set(p.filter(pl.col("end_year") > last_here)["start_year"].to_list())
+
+    def _prune_cache(self, present: set) -> None:
+        still = self._still_needed(present)
+        if still is None:
             return
-        later = p.filter(pl.col("end_year") > last_here)
-        still = set(later["start_year"].to_list())
         for y in list(self._cache):
             if y not in still:
                 del self._cache[y]
+
+    def _keep_start_years(self, plain: pl.DataFrame, present: set) -> None:
+        still = self._still_needed(present)
+        if still is None:
+            return
+        self._prune_cache(present)
         for y in sorted(still & present):
             self._cache[y] = plain.filter(pl.col("year") == y).select(_GROWTH_COLS)
 

@@ -204,7 +204,7 @@ def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
     app = TableAppender(tmp_path)
     app.write("t", df)
     app._writers["t"] = Broken()          # the next append fails in the writer thread
-    app._writers["t"].schema = df.to_arrow(compat_level=pl.CompatLevel.oldest()).schema
+    app._writers["t"].schema = df.to_arrow(compat_level=pl.CompatLevel.newest()).schema
     app.write("t", df)
     with pytest.raises(OSError, match="disk full"):
         app.close()

@@ -46,6 +46,12 @@ class TableAppender:
     ...     app.close()
     >>> pl.read_parquet(d / "t.parquet").rows(), app.rows
     ([('x', 1.0), (None, 2.0)], {'t': 2})
+    >>> with TableAppender(d) as app:                   # a Null column stays Null
+    ...     for _ in range(2):
+    ...         app.write("n", pl.DataFrame({"a": [None], "b": ["x"]}, schema={"a": pl.Null, "b": pl.String}))
+    ...     app.close()
+    >>> pl.read_parquet(d / "n.parquet").schema
+    Schema([('a', Null), ('b', String)])
     """
 
     def __init__(self, folder: str | Path, single: bool = False, background: bool = True):
@@ -55,6 +61,7 @@ class TableAppender:
         self.rows: dict[str, int] = {}
         self._writers: dict[str, Any] = {}
         self._schemas: dict[str, pl.Schema] = {}
+        self._plain: dict[str, bool] = {}
         self._queue: queue.Queue | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -83,12 +90,21 @@ class TableAppender:
             raise ValueError(f"table {name!r} written twice in a single-partition run")
         if name in self._schemas and df.schema != self._schemas[name]:
             df = df.select(pl.col(c).cast(t) for c, t in self._schemas[name].items())
-        table = df.to_arrow(compat_level=pl.CompatLevel.oldest())
+        # the newest compat level shares polars' buffers (string views included): no copy
+        # (oldest: 0.57 s and 0.2 GB more for the 3.2M-row clusters table); the file then
+        # stores plain Parquet types only, without an Arrow schema that would name views.
+        # A column of the Null type needs that schema to stay Null: such a table is
+        # converted the old way.
+        if name not in self._plain:
+            self._plain[name] = not any(dt == pl.Null for dt in df.dtypes)
+        plain = self._plain[name]
+        table = df.to_arrow(compat_level=pl.CompatLevel.newest() if plain else pl.CompatLevel.oldest())
         w = self._writers.get(name)
         if w is None:
             import pyarrow.parquet as pq
 
-            w = pq.ParquetWriter(self.path(name), table.schema, compression="zstd", compression_level=ZSTD_LEVEL)
+            w = pq.ParquetWriter(self.path(name), table.schema, compression="zstd", compression_level=ZSTD_LEVEL,
+                                 store_schema=not plain)
             self._writers[name] = w
             self._schemas[name] = df.schema
         elif table.schema != w.schema:
