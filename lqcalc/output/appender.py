@@ -16,10 +16,13 @@ import polars as pl
 
 
 #: Tables waiting for the writer thread at most: the next partition is computed while the
-#: last one is written. 3 rather than a whole partition's tables: with few tables asked for
-#: (``--tables indicators,growth``) the writer falls behind, and 8 waiting tables raised the
-#: peak of the 22M-row run from 3.6 to 4.1 GB at the same speed.
+#: last one is written.
 PENDING = 3
+
+#: Bytes waiting for the writer thread at most (a larger table still goes when nothing else
+#: waits). With few tables asked for (``--tables indicators,growth``) the writer falls
+#: behind the computation, and three waiting tables raised the peak of the 22M-row run.
+PENDING_BYTES = 512 * 2**20
 
 #: zstd level 1: about twice as fast to write as polars' default level, files ~4 % larger
 #: (3.2M-row indicator table: 102 MB against 98 MB).
@@ -34,9 +37,9 @@ class TableAppender:
     every later part is cast to the schema of the first (a column that is all null in one
     part keeps its type). The appends run in a writer thread (``background=True``): pyarrow
     encodes and compresses without the interpreter lock while the caller computes the next
-    partition; at most :data:`PENDING` tables wait. An error of the writer thread is raised
-    by the next :meth:`write` or by :meth:`close`; use the appender as a context manager so
-    that an error of the caller stops the thread too.
+    partition; at most :data:`PENDING` tables and :data:`PENDING_BYTES` wait. An error of
+    the writer thread is raised by the next :meth:`write` or by :meth:`close`; use the
+    appender as a context manager so that an error of the caller stops the thread too.
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -66,6 +69,8 @@ class TableAppender:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._stop = False
+        self._room = threading.Condition()
+        self._pending_bytes = 0
 
     def __enter__(self) -> "TableAppender":
         return self
@@ -118,7 +123,12 @@ class TableAppender:
             self._thread = threading.Thread(target=self._work, name="lqcalc-parquet-writer", daemon=True)
             self._thread.start()
         assert self._queue is not None
-        self._queue.put((w, table))
+        size = table.get_total_buffer_size()
+        with self._room:
+            while self._pending_bytes and self._pending_bytes + size > PENDING_BYTES and self._error is None:
+                self._room.wait()
+            self._pending_bytes += size
+        self._queue.put((w, table, size))
 
     def _work(self) -> None:
         assert self._queue is not None
@@ -131,6 +141,9 @@ class TableAppender:
                     item[0].write_table(item[1])
                 except BaseException as e:  # raised again in the caller's thread
                     self._error = e
+            with self._room:
+                self._pending_bytes -= item[2]
+                self._room.notify_all()
             del item
 
     def _join(self) -> None:
