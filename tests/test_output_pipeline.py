@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-import pytest
 from click.testing import CliRunner
 
 from lqcalc.cli import main
@@ -33,8 +32,7 @@ def test_demo_produces_database_summary_and_charts(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["demo", "--out", "demo-out", "--quiet"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     out = tmp_path / "demo-out"
-    if not (out / "lqcalc.duckdb").exists():
-        pytest.skip("lqcalc.pipeline does not call lqcalc.output.write_analyst_outputs yet")
+    assert (out / "lqcalc.duckdb").is_file()
     tables = read_tables(out)
     con = connect(out / "lqcalc.duckdb", read_only=True)
     for name, df in tables.items():
