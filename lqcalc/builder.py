@@ -156,7 +156,8 @@ class TableBuilder:
         growth_head: pl.DataFrame | None = None
         if want("growth"):
             growth, joint = self._growth(base, present)
-            self._prune_cache(present)   # start years no later period needs: let them go now
+            # start years that no later period needs: let them go before the large tables exist
+            self._prune_cache(self._still_needed(present))
             plain_growth = growth.drop(_CODE_COLS, strict=False)
             if want("clusters") and self.end_year in present:
                 # what cluster_table reads; codes only when they share the encoding of base
@@ -178,7 +179,6 @@ class TableBuilder:
             del industries
         if cluster_growth is not None:
             assert indicators is not None
-            joint = all(k in cluster_growth.columns for k in _CODE_COLS)
             ind = indicators if joint else indicators.drop(_CODE_COLS)
             clusters = cluster_table(ind, cluster_growth, self.settings, self.estab, self.end_year)
             del ind, cluster_growth
@@ -261,8 +261,8 @@ class TableBuilder:
             return None
         return set(p.filter(pl.col("end_year") > last_here)["start_year"].to_list())
 
-    def _prune_cache(self, present: set) -> None:
-        still = self._still_needed(present)
+    def _prune_cache(self, still: set | None) -> None:
+        """Drop the kept start years that are not in ``still`` (None: keep the cache as is)."""
         if still is None:
             return
         for y in list(self._cache):
@@ -273,7 +273,7 @@ class TableBuilder:
         still = self._still_needed(present)
         if still is None:
             return
-        self._prune_cache(present)
+        self._prune_cache(still)
         for y in sorted(still & present):
             self._cache[y] = plain.filter(pl.col("year") == y).select(_GROWTH_COLS)
 

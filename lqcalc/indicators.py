@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from lqcalc import schema
 from lqcalc.config import RunConfig
 from lqcalc.errors import UsageError, did_you_mean
 from lqcalc.metrics import clusters as cl
@@ -51,7 +52,7 @@ ROW_ENGINE = "in-memory"
 
 
 #: Integer code columns added to the base frame for joins and group keys (see :func:`with_codes`).
-CODES = {"region": "_rc", "industry": "_ic", "measure": "_mc"}
+CODES = schema.CODES
 
 
 # --------------------------------------------------------------------------- helpers

@@ -538,5 +538,5 @@ def gate(tidy: pl.DataFrame, cfg: RunConfig, *, report: str | Path | None = None
     good, rejected = pg.check(tidy)
     res = pg.finish()
     assert good is not None
-    res.good, res.rejected = good.drop("_rc", "_ic", "_mc", strict=False), rejected   # the tidy columns
+    res.good, res.rejected = good.drop(list(schema.CODES.values()), strict=False), rejected   # the tidy columns
     return res

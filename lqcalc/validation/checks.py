@@ -455,7 +455,8 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     frame = df.hstack(list(helpers.values()) + more + [work[FLAG[r]] for r in order])
     t2 = time.perf_counter()
     checked = Checked(frame=frame, reference=reference_region, total=total_industry, active_flags=order, tidy=tidy_c,
-                      codes=pl.DataFrame([rc.alias("_rc"), ic.alias("_ic"), mc.alias("_mc")]))
+                      codes=pl.DataFrame([s.alias(schema.CODES[c]) for c, s in
+                                          (("region", rc), ("industry", ic), ("measure", mc))]))
     checked.partials = _warning_parts(df, work, ctx, any_err=bool(failing), ym_const=ym_const, tot_code=tot_code,
                                       ref_stats=ref_stats, tot_stats=tot_stats, tol=tol)
     checked.warnings, checked.missing_share = compose_warnings(
