@@ -124,6 +124,25 @@ class TableBuilder:
         self.clusters_done = False
 
     # ------------------------------------------------------------------ partitions
+    def needs(self, years: tuple | list) -> bool:
+        """Whether a partition of these ``years`` contributes a row to a table asked for.
+
+        Every table but ``growth`` has rows in every year; growth only reads the start and
+        end years of its periods, so a run of ``--tables growth`` need not compute the years
+        between (they are still read and validated).
+
+        >>> cfg = RunConfig(tables=["growth"])
+        >>> b = TableBuilder(cfg, years=[2018, 2019, 2020], measures=["emp"])
+        >>> b.needs((2018,)), b.needs((2019,)), b.needs((2019, 2020))
+        (True, False, True)
+        >>> TableBuilder(RunConfig(), years=[2018, 2019, 2020], measures=["emp"]).needs((2019,))
+        True
+        """
+        if self.computed != {"growth"} or self.targets or self.periods.height == 0:
+            return True
+        used = set(self.periods["start_year"].to_list()) | set(self.periods["end_year"].to_list())
+        return any(y is None or y in used for y in years)
+
     def add(self, base: pl.DataFrame) -> dict[str, pl.DataFrame]:
         """The rows of every partition table for the base frame ``base`` (whole years)."""
         out = dict(self.tables_of(base))

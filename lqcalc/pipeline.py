@@ -134,7 +134,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     PartitionGate, validation_context = _gate_api()
     context = validation_context(source.lazy())
     pgate = PartitionGate(cfg, context, report=cfg.report)
-    measures = source.lazy().select(pl.col("measure").unique(maintain_order=True)).collect()["measure"].drop_nulls().to_list()
+    measures = list(context.labels.get("measure", ()))
 
     builder: TableBuilder | None = None
     rows = {"read": 0, "used": 0, "rejected": 0}
@@ -164,6 +164,10 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if good.height == 0:
                 continue
             stages.start("indicators", "computing indicators")
+            if builder is None:
+                builder = TableBuilder(cfg, years=years, measures=measures)
+            if not builder.needs(part.years):
+                continue  # validated and kept in tidy, but no table asked for reads these years
             # integer codes first: the denominators' windows and every table group on them
             totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
             del good
@@ -171,8 +175,6 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             resolved.setdefault("total_industry", totals.total_industry)
             for w in totals.warnings:
                 warnings_seen.setdefault(w)
-            if builder is None:
-                builder = TableBuilder(cfg, years=years, measures=measures)
             # each table is handed to the writer as soon as it is computed
             for name, df in builder.tables_of(totals.base):
                 stages.start("write", f"writing {cfg.out}")

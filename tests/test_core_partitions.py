@@ -60,13 +60,14 @@ def _table(seed: int = 3) -> pl.DataFrame:
 
 
 def _cfg(src: Path, out: Path, partition_rows: int, **kw) -> RunConfig:
-    return RunConfig(
+    settings = dict(
         inputs=[str(src)], out=str(out),
         read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
                          value_cols=["employment", "单位数"], unit="persons"),
         reference_region="000000", total_industry="T", base_year=2016, end_year=2020, dynamic=True,
         intensity=["employment/单位数"], targets=["employment:440300:I:2025=60000"],
-        partition_rows=partition_rows, gx=False, quiet=True, charts=False, **kw)
+        partition_rows=partition_rows, gx=False, quiet=True, charts=False)
+    return RunConfig(**{**settings, **kw})
 
 
 def _sorted(df: pl.DataFrame) -> pl.DataFrame:
@@ -186,6 +187,34 @@ def test_tables_option_writes_only_the_tables_asked_for(inputs, tmp_path):
         run(_cfg(inputs["parquet"], tmp_path / "bad", 1, tables=["indicators", "cluster"]))
     assert "clusters" in (err.value.hint or "")
     assert not (tmp_path / "bad").exists()
+
+
+def test_growth_alone_skips_the_years_between_and_gives_the_same_rows(inputs, tmp_path, monkeypatch):
+    """``--tables growth`` from a start to an end year: the years between are read and
+    validated (same report, same row counts) but no table is computed from them, and the
+    growth rows are those of a full run."""
+    kw = {"dynamic": False, "targets": [], "intensity": []}
+    full = run(_cfg(inputs["parquet"], tmp_path / "full", 1, **kw))
+    import lqcalc.totals
+
+    computed: list[list[int]] = []
+    attach = lqcalc.totals.attach_totals
+
+    def counting(base, *args, **kwargs):
+        computed.append(sorted(base["year"].unique().to_list()))
+        return attach(base, *args, **kwargs)
+
+    monkeypatch.setattr(lqcalc.totals, "attach_totals", counting)
+    some = run(_cfg(inputs["parquet"], tmp_path / "growth", 1, tables=["growth"], **kw))
+    assert computed == [[2016], [2020]]   # base and end year only
+    assert sorted(some.manifest["outputs"]) == ["growth", "tidy"]
+    assert len(some.manifest["partitions"]) == len(YEARS) > 2
+    assert some.manifest["rows"] == full.manifest["rows"]
+    assert some.manifest["validation"] == full.manifest["validation"]
+    growth = pl.read_parquet(some.out / "growth.parquet")
+    _assert_same(growth, pl.read_parquet(full.out / "growth.parquet"), "growth")
+    assert set(growth["period"]) == {"total"} and growth["growth"].is_not_null().sum() > 150
+    _assert_same(pl.read_parquet(some.out / "tidy.parquet"), pl.read_parquet(full.out / "tidy.parquet"), "tidy")
 
 
 def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
