@@ -91,6 +91,19 @@ def agree(lqcalc_out: Path, pandas_out: Path | None, duckdb_out: Path | None, rt
     return result
 
 
+def agree_growth(lqcalc_out: Path, contender_out: Path, rtol: float = 1e-9) -> dict:
+    """Growth and shift-share of a run of ``lqcalc run --tables growth`` (no indicator table)
+    against a contender's."""
+    g = pl.read_parquet(lqcalc_out / "growth.parquet")
+    first, last = g["start_year"].min(), g["end_year"].max()
+    g = g.filter(~pl.col("is_total_industry") & (pl.col("start_year") == first) & (pl.col("end_year") == last))
+    report = compare(g.select("region", "industry", "start_year", "end_year", *GROWTH_COLUMNS),
+                     load_contender(contender_out)[1], ["region", "industry", "start_year", "end_year"],
+                     GROWTH_COLUMNS, rtol)
+    report["compared"] = report["growth"]["compared"]
+    return report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="Check that the three implementations agree")
     ap.add_argument("lqcalc_out", type=Path)

@@ -166,7 +166,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
               keep: bool = False, rss_limit_gb: float | None = None) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
-    contenders = contenders or ["lqcalc", "pandas", "duckdb", "streaming"]
+    contenders = contenders or ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "streaming"]
     spec = SIZES[size]
     check = spec.rows <= 3_000_000 if check is None else check
     workdir.mkdir(parents=True, exist_ok=True)
@@ -182,13 +182,18 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         res["generated"] = facts
     res["input_bytes"] = data.stat().st_size
     py = sys.executable
-    outs = {name: workdir / f"out-{size}-{name}" for name in ("lqcalc", "pandas", "duckdb", "lqcalc-csv")}
+    outs = {name: workdir / f"out-{size}-{name}" for name in ("lqcalc", "lqcalc-growth", "pandas", "duckdb",
+                                                              "lqcalc-csv")}
 
     def clean(p: Path):
         return lambda: shutil.rmtree(p, ignore_errors=True)
 
     commands = {
         "lqcalc": [py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(outs["lqcalc"]), "--json"],
+        # like for like: the contenders' indicators only (LQ at the start and end year, growth,
+        # shift-share), still read and validated in full and written with tidy.parquet
+        "lqcalc-growth": [py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(outs["lqcalc-growth"]),
+                          "--tables", "growth", "--no-charts", "--json"],
         "pandas": [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data), str(outs["pandas"]),
                    "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
         "duckdb": [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data), str(outs["duckdb"]),
@@ -205,7 +210,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         commands["duckdb-csv"] = [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-duckdb-csv"), "--reference-region", REFERENCE_REGION,
                                   "--total-industry", TOTAL_INDUSTRY]
-        contenders = contenders + [c + "-csv" for c in contenders if c != "streaming"]
+        contenders = contenders + [c + "-csv" for c in contenders if c in ("lqcalc", "pandas", "duckdb")]
     res["contenders"] = {}
     for name in contenders:
         if name not in commands:
@@ -221,7 +226,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         if r["exit_code"] == 0:
             r.pop("stderr")
         res["contenders"][name] = r
-        print(f"{name:12s} {r['wall_s']:8.2f} s  {r['peak_mb']:8.0f} MB  exit {r['exit_code']}", flush=True)
+        print(f"{name:13s} {r['wall_s']:8.2f} s  {r['peak_mb']:8.0f} MB  exit {r['exit_code']}", flush=True)
 
     c = res["contenders"]
     if "lqcalc" in c and c["lqcalc"]["exit_code"] == 0:
@@ -230,6 +235,10 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
                          for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0}
         res["ratios"].update({f"{k}_memory_over_lqcalc": round(v["peak_mb"] / base["peak_mb"], 2)
                               for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0})
+    if c.get("lqcalc-growth", {}).get("exit_code") == 0:
+        like = c["lqcalc-growth"]
+        res.setdefault("ratios", {}).update({f"{k}_wall_over_lqcalc_growth": round(v["wall_s"] / like["wall_s"], 2)
+                                             for k, v in c.items() if k in ("pandas", "duckdb") and v["exit_code"] == 0})
 
     if check and all(k in c and c[k]["exit_code"] == 0 for k in ("lqcalc", "pandas", "duckdb")):
         from agree import agree
@@ -237,6 +246,11 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         streaming = workdir / f"out-{size}-streaming"
         res["agreement"] = agree(outs["lqcalc"], outs["pandas"], outs["duckdb"],
                                  streaming=streaming if c.get("streaming", {}).get("exit_code") == 0 else None)
+        if c.get("lqcalc-growth", {}).get("exit_code") == 0:
+            from agree import agree_growth
+
+            res["agreement"]["lqcalc-growth"] = agree_growth(outs["lqcalc-growth"], outs["pandas"])
+            res["agreement"]["ok"] = res["agreement"]["ok"] and res["agreement"]["lqcalc-growth"]["ok"]
         print(f"agreement    {'ok' if res['agreement']['ok'] else 'FAILED'}", flush=True)
 
     if stages:
@@ -292,6 +306,11 @@ def markdown(res: dict) -> str:
     if "agreement" in res:
         a = res["agreement"]
         lines += ["", f"Agreement (LQ, growth, shift-share; rtol {a['rtol']}): {'OK' if a['ok'] else 'FAILED'}"]
+        if "lqcalc-growth" in a:
+            g = a["lqcalc-growth"]
+            lines.append(f"- `--tables growth` against pandas: {g['compared']:,} pairs, max rel err "
+                         + ", ".join(f"{c} {g[c]['max_rel_err']:.1e}" for c in ("growth", "national_share",
+                                                                            "industry_mix", "regional_shift")))
         for name in ("pandas", "duckdb", "streaming"):
             if name in a:
                 lq = a[name]["lq"]["lq"]
@@ -325,8 +344,9 @@ def main() -> None:
     ap.add_argument("--check", dest="check", action="store_true", default=None, help="compare the numbers")
     ap.add_argument("--no-check", dest="check", action="store_false")
     ap.add_argument("--csv", action="store_true", help="also run every contender on the CSV version")
-    ap.add_argument("--only", action="append", choices=["lqcalc", "pandas", "duckdb", "streaming"],
-                    help="run only these (streaming: the bench/partitioned.py prototype)")
+    ap.add_argument("--only", action="append", choices=["lqcalc", "lqcalc-growth", "pandas", "duckdb", "streaming"],
+                    help="run only these (lqcalc-growth: `lqcalc run --tables growth --no-charts`, the "
+                         "contenders' indicators; streaming: the bench/partitioned.py prototype)")
     ap.add_argument("--no-stages", action="store_true")
     ap.add_argument("--no-extras", action="store_true", help="skip --help and yearbook timings")
     ap.add_argument("--keep", action="store_true", help="keep the output directories")
