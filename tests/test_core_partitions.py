@@ -232,8 +232,9 @@ def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
     df = pl.DataFrame({"a": ["x"], "b": [1.0]})
     app = TableAppender(tmp_path)
     app.write("t", df)
+    schema = app._writers["t"].schema
     app._writers["t"] = Broken()          # the next append fails in the writer thread
-    app._writers["t"].schema = df.to_arrow(compat_level=pl.CompatLevel.newest()).schema
+    app._writers["t"].schema = schema
     app.write("t", df)
     with pytest.raises(OSError, match="disk full"):
         app.close()

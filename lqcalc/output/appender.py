@@ -48,6 +48,69 @@ def dictionary_columns(schema: Any) -> list[str]:
             if not (pa.types.is_floating(f.type) or (pa.types.is_integer(f.type) and f.type.bit_width == 64))]
 
 
+def delta_columns(schema: Any) -> dict[str, str]:
+    """64-bit integer columns (source lines, counts) with the delta encoding: source lines
+    ascend, and their deltas pack into a few bits (3.2M lines: 0.05 s to write instead of
+    0.17 s, and a fraction of the size).
+
+    >>> import pyarrow as pa
+    >>> delta_columns(pa.schema([("source_line", pa.int64()), ("year", pa.int32()), ("lq", pa.float64())]))
+    {'source_line': 'DELTA_BINARY_PACKED'}
+    """
+    import pyarrow as pa
+
+    return {f.name: "DELTA_BINARY_PACKED" for f in schema if pa.types.is_integer(f.type) and f.type.bit_width == 64}
+
+
+def constant_strings(df: pl.DataFrame) -> list[str]:
+    """String columns of ``df`` that hold one value (nulls aside): the measure, the unit, the
+    source file, the period.
+
+    >>> constant_strings(pl.DataFrame({"m": ["emp", None, "emp"], "r": ["a", "b", "a"], "n": [None, None, None]},
+    ...                               schema={"m": pl.String, "r": pl.String, "n": pl.String}))
+    ['m']
+    """
+    cols = [c for c, t in df.schema.items() if t == pl.String and df[c].null_count() < df.height]
+    if not cols:
+        return []
+    ends = df.select(*[pl.col(c).min().alias(f"{c}\0min") for c in cols],
+                     *[pl.col(c).max().alias(f"{c}\0max") for c in cols]).row(0)
+    return [c for i, c in enumerate(cols) if ends[i] == ends[len(cols) + i]]
+
+
+def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str]) -> Any:
+    """``table`` with ``columns`` as dictionary arrays (int32 indices, string values).
+
+    A column of one value gets its one-entry dictionary and zero indices directly, without
+    hashing a string per row: pyarrow then writes the dictionary and the indices as they are
+    (3.2M rows: 0.07 s instead of 0.25 s); any other column is dictionary-encoded by pyarrow.
+    The Parquet file is the same either way: a dictionary-encoded string column.
+
+    >>> import pyarrow as pa
+    >>> df = pl.DataFrame({"m": ["emp", None, "emp"], "r": ["a", "b", "a"]})
+    >>> t = as_dictionaries(df.to_arrow(), df, ["m", "r"])
+    >>> t.column("m").to_pylist(), str(t.schema.field("r").type)
+    (['emp', None, 'emp'], 'dictionary<values=string, indices=int32, ordered=0>')
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    one = set(constant_strings(df.select(columns))) if columns else set()
+    for c in columns:
+        i = table.schema.get_field_index(c)
+        s = df[c]
+        if c in one:
+            mask = s.is_null().to_numpy() if s.null_count() else None
+            value = s.drop_nulls()[0] if mask is not None else s[0]
+            arr = pa.DictionaryArray.from_arrays(pa.array(np.zeros(s.len(), dtype=np.int32), mask=mask),
+                                                 pa.array([value], type=pa.string()))
+        else:
+            arr = pc.dictionary_encode(table.column(i).cast(pa.string()))
+        table = table.set_column(i, c, arr)
+    return table
+
+
 class TableAppender:
     """Append polars frames to ``DIR/<name>.parquet`` (zstd, level :data:`ZSTD_LEVEL`).
 
@@ -84,6 +147,7 @@ class TableAppender:
         self._writers: dict[str, Any] = {}
         self._schemas: dict[str, pl.Schema] = {}
         self._plain: dict[str, bool] = {}
+        self._dicts: dict[str, list[str]] = {}
         self._queue: queue.Queue | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -123,12 +187,19 @@ class TableAppender:
             self._plain[name] = not any(dt == pl.Null for dt in df.dtypes)
         plain = self._plain[name]
         table = df.to_arrow(compat_level=pl.CompatLevel.newest() if plain else pl.CompatLevel.oldest())
+        if plain:
+            # string columns of one value go as one-entry dictionaries (no hash per row); the
+            # file's columns stay plain strings (no Arrow schema is stored with it)
+            if name not in self._dicts:
+                self._dicts[name] = constant_strings(df)
+            table = as_dictionaries(table, df, self._dicts[name])
         w = self._writers.get(name)
         if w is None:
             import pyarrow.parquet as pq
 
             w = pq.ParquetWriter(self.path(name), table.schema, compression="zstd", compression_level=ZSTD_LEVEL,
-                                 store_schema=not plain, use_dictionary=dictionary_columns(table.schema))
+                                 store_schema=not plain, use_dictionary=dictionary_columns(table.schema),
+                                 column_encoding=delta_columns(table.schema) or None)
             self._writers[name] = w
             self._schemas[name] = df.schema
         elif table.schema != w.schema:
