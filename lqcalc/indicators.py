@@ -653,7 +653,32 @@ def growth_periods(years: list[int], base_year: int | None, end_year: int | None
 
 def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols: list[str]) -> pl.LazyFrame:
     """Rows of each period's end year with the start year's ``cols`` (suffix ``0``) joined on
-    ``keys``; the frame's own columns stay."""
+    ``keys``; the frame's own columns stay.
+
+    When each end year closes one period (every run but a dynamic one, whose last year
+    closes the whole period and the last step), the end rows are picked by a filter and
+    given their period by a lookup, and a single period joins its start year on ``keys``
+    alone: no join gathers the rows' text columns (22M-row benchmark, end year: 2.0 -> 0.6 s).
+
+    >>> f = pl.DataFrame({"k": [1, 2, 1, 2, 1], "year": [2020, 2020, 2021, 2021, 2022], "v": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> p = growth_periods([2020, 2021, 2022], None, None, False)
+    >>> _pair_join(f.lazy(), p, ["k"], ["v"]).collect().select("k", "period", "start_year", "end_year", "v0", "v").rows()
+    [(1, 'total', 2020, 2022, 1.0, 5.0)]
+    """
+    if periods.height and periods["end_year"].n_unique() == periods.height:
+        ends = periods["end_year"]
+        end = frame.filter(pl.col("year").is_in(ends.implode())).with_columns(
+            pl.col("year").replace_strict(ends, periods["start_year"], return_dtype=periods.schema["start_year"])
+            .alias("start_year"),
+            pl.col("year").replace_strict(ends, periods["period"], return_dtype=pl.String).alias("period"),
+            pl.col("year").alias("end_year"))
+        renamed = [pl.col(c).alias(c + "0") for c in cols]
+        if periods.height == 1:
+            start = frame.filter(pl.col("year") == periods["start_year"][0]).select(*keys, *renamed)
+            return end.join(start, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        start = frame.filter(pl.col("year").is_in(periods["start_year"].implode())).select(
+            *keys, pl.col("year").cast(periods.schema["start_year"]).alias("start_year"), *renamed)
+        return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True, maintain_order="left")
     end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner", maintain_order="left").with_columns(
         pl.col("year").alias("end_year"))
     # only the start years can match: the hash table is built on those rows alone
@@ -733,7 +758,7 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         .agg(pl.col("region").first(), pl.col("measure").first(),
              pl.col("region_name").drop_nulls().first(), pl.col("unit").drop_nulls().first(),
              pl.col("region_total").drop_nulls().first(), pl.col("reference_total").drop_nulls().first())
-    )
+    ).collect(engine=ENGINE).lazy()   # small: one row per region x year x measure, read twice below
     rl = _pair_join(tot_rows, periods, ["_rc", "_mc"], ["region_total", "reference_total"])
     comps = ["national_share", "industry_mix", "regional_shift", "em_competitive", "em_allocation"]
     leaf_sums = (
@@ -775,7 +800,8 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         "reference_growth", "reference_total_growth", "relative_growth", "share_change_pp", "region_share_change_pp",
         "lq_start", "lq_end", "lq_change", *comps, "is_total_industry", "null_reason", *CODES.values(),
     ]
-    ind_df, rl_df = ind.select(columns).collect(engine=ROW_ENGINE), rl.select(columns).collect(engine=ENGINE)
+    ind_df = ind.select(columns).collect(engine=ROW_ENGINE)
+    rl_df = rl.select(columns).collect(engine=ENGINE)
     return pl.concat([ind_df, _sorted(rl_df, ["region", "measure", "period", "start_year", "end_year"])], how="vertical_relaxed")
 
 
