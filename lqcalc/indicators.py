@@ -299,40 +299,65 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
             lqm.lq_ci_bound("lq", "_v", lqm.Z95).alias("lq_ci_high"),
         )
     )
-    checked = ["lq", "lq_ci_low", "lq_excl_own", "share_of_region", "share_of_reference"]
-    if has_hierarchy:
-        checked.append("lq_parent")
-    complete = pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked))
+    checked = ["lq", "lq_ci_low", "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent"]
+    parts = list(zip(checked, reasons))[: len(checked) if has_hierarchy else len(checked) - 1]
     columns = [
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
         "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
         "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
-    # reasons are texts: build them only for the rows that need one, and put them in place
-    df = lf.with_columns(complete.alias("_complete")).collect(engine=ROW_ENGINE)
-    return df.with_columns(_reasons_where_incomplete(
-        df, pl.when(pl.col("value").is_null()).then(pl.lit(VALUE_MISSING)).otherwise(join_reasons(reasons))
-    )).select(columns)
+    # reasons are texts: build each only for the rows whose indicator is null, and put them in place
+    df = lf.collect(engine=ROW_ENGINE)
+    return df.with_columns(_reasons_where_null(df, parts, missing=("value", VALUE_MISSING))).select(columns)
 
 
-def _reasons_where_incomplete(df: pl.DataFrame, reason: pl.Expr) -> pl.Series:
-    """``null_reason`` for every row of ``df``: ``reason`` evaluated on the rows whose
-    ``_complete`` is false only (a text per row costs far more than the indicators), null
-    elsewhere; row order unchanged.
+def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
+                        missing: tuple[str, str] | None = None) -> pl.Series:
+    """``null_reason`` for every row of ``df``: for each ``(column, reason)`` of ``parts``,
+    ``reason`` evaluated on the rows where ``column`` is null only, the texts of a row joined
+    with ``"; "`` in the order of ``parts``; null on the rows where every column has a value.
 
-    >>> df = pl.DataFrame({"_complete": [True, False, True], "x": [1, 2, 3]})
-    >>> _reasons_where_incomplete(df, pl.format("x is {}", pl.col("x"))).to_list()
-    [None, 'x is 2', None]
+    A reason text costs far more than an indicator, and most null indicators of a row have
+    one cause: a cell of value 0 has every indicator but its confidence interval, so only
+    the interval's reason is evaluated there. ``missing=(col, text)`` gives the rows where
+    ``col`` is null ``text`` alone (a missing value: every indicator is null for that reason).
+    Row order is unchanged.
+
+    >>> df = pl.DataFrame({"x": [1, 2, None, 4, 5], "a": [1.0, None, None, None, 5.0],
+    ...                    "b": [1.0, 2.0, None, None, None]})
+    >>> parts = [("a", pl.format("a: x is {}", pl.col("x"))), ("b", pl.lit("b: no b"))]
+    >>> _reasons_where_null(df, parts, missing=("x", "x is missing")).to_list()
+    [None, 'a: x is 2', 'x is missing', 'a: x is 4; b: no b', 'b: no b']
     """
-    idx = (~df["_complete"]).arg_true()
-    out = pl.Series("null_reason", [None], dtype=pl.String).extend_constant(None, max(df.height - 1, 0))
-    if df.height == 0:
+    n = df.height
+    out = pl.Series("null_reason", [None], dtype=pl.String).extend_constant(None, max(n - 1, 0))
+    if n == 0:
         return out.head(0)
-    if len(idx):
-        needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
-        rows = df.select(needed)[idx] if needed else df[idx]
-        out = out.scatter(idx, rows.select(reason.cast(pl.String).alias("null_reason"))["null_reason"])
+    lacking = df.select(*[pl.col(c).is_null().alias(f"_{i}") for i, (c, _r) in enumerate(parts)],
+                        (pl.col(missing[0]).is_null() if missing else pl.lit(False)).alias("_missing"))
+    if missing:
+        lacking = lacking.with_columns(pl.exclude("_missing") & ~pl.col("_missing"))
+    some = lacking.select(pl.any_horizontal(pl.exclude("_missing")).alias("some"))["some"]
+    rows = some.arg_true()
+    if len(rows):
+        sub_lacking = lacking[rows]
+        texts = []
+        for i, (_c, reason) in enumerate(parts):
+            at = sub_lacking[f"_{i}"].arg_true()
+            part = pl.Series(f"_{i}", [None], dtype=pl.String).extend_constant(None, len(rows) - 1)
+            if len(at):
+                needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
+                frame = (df.select(needed)[rows.gather(at)] if needed
+                         else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
+                part = part.scatter(at, frame.select(reason.cast(pl.String).alias("r"))["r"])
+            texts.append(part)
+        joined = pl.DataFrame(texts).select(join_reasons([pl.col(t.name) for t in texts]).alias("r"))["r"]
+        out = out.scatter(rows, joined)
+    if missing:
+        gone = lacking["_missing"].arg_true()
+        if len(gone):
+            out = out.scatter(gone, pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))
     return out
 
 
@@ -746,10 +771,10 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
         pl.when(growth_ok & pl.col("em_competitive").is_null()).then(ss.em_reason(x0, x1, rt0, rv0, rT0, g_ref)),
     ]
     checked = ["growth", "cagr", "reference_growth", "reference_total_growth", "lq_change", "em_competitive"]
-    df = lf.with_columns(pl.all_horizontal(*(pl.col(c).is_not_null() for c in checked)).alias("_complete")).collect(engine=ROW_ENGINE)
+    df = lf.collect(engine=ROW_ENGINE)
     del rows, lf  # the start and end years' rows (twice the partition) are no longer needed
-    # reason texts only for the rows that need one
-    ind = df.with_columns(_reasons_where_incomplete(df, join_reasons(reasons))).lazy()
+    # reason texts only for the rows whose indicator is null
+    ind = df.with_columns(_reasons_where_null(df, list(zip(checked, reasons)))).lazy()
 
     # region totals
     tot_rows = (
