@@ -192,8 +192,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             raise InternalError("no partition was computed although validation passed")
         for name, df in builder.finish().items():
             app.write(name, df)
+        stages.start("write")   # waiting for the writer thread counts as writing
         app.close()
-        stages.start("write")
         warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)] + list(warnings_seen)
         if rows["read"] != rows["used"] + rows["rejected"]:
             raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
