@@ -247,3 +247,28 @@ def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
             app2.write("t", df)
             raise RuntimeError("caller")
     assert app2._thread is None
+
+
+def test_appender_keeps_every_string_whether_a_part_holds_one_value_or_many(tmp_path):
+    """Columns of one value go to the file as one-entry dictionaries; a later part with
+    several values (or none) in that column, and source lines in the delta encoding, read
+    back exactly, with polars and with DuckDB."""
+    import duckdb
+
+    from lqcalc.output.appender import TableAppender
+
+    parts = [
+        pl.DataFrame({"measure": ["emp"] * 3, "unit": [None, "persons", None], "source_line": [2, 3, 4]}),
+        pl.DataFrame({"measure": ["emp", "estab", None], "unit": ["persons"] * 3, "source_line": [5, 9, 10**12]}),
+        pl.DataFrame({"measure": [None, None], "unit": [None, None], "source_line": [11, 1]},
+                     schema={"measure": pl.String, "unit": pl.String, "source_line": pl.Int64}),
+    ]
+    with TableAppender(tmp_path) as app:
+        for p in parts:
+            app.write("t", p)
+        app.close()
+    expected = pl.concat(parts)
+    back = pl.read_parquet(tmp_path / "t.parquet")
+    assert back.schema == expected.schema and back.equals(expected)
+    rows = duckdb.sql(f"select measure, unit, source_line from '{tmp_path / 't.parquet'}'").fetchall()
+    assert rows == expected.rows()
