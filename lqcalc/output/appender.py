@@ -78,13 +78,15 @@ def constant_strings(df: pl.DataFrame) -> list[str]:
     return [c for i, c in enumerate(cols) if ends[i] == ends[len(cols) + i]]
 
 
-def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str]) -> Any:
+def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any = None) -> Any:
     """``table`` with ``columns`` as dictionary arrays (int32 indices, string values).
 
     A column of one value gets its one-entry dictionary and zero indices directly, without
     hashing a string per row: pyarrow then writes the dictionary and the indices as they are
     (3.2M rows: 0.07 s instead of 0.25 s); any other column is dictionary-encoded by pyarrow.
-    The Parquet file is the same either way: a dictionary-encoded string column.
+    The Parquet file is the same either way: a dictionary-encoded string column. ``zeros``,
+    a buffer of at least ``4 * len(df)`` zero bytes, is shared by the indices of every
+    one-value column (they are read only): no new buffer per column and table.
 
     >>> import pyarrow as pa
     >>> df = pl.DataFrame({"m": ["emp", None, "emp"], "r": ["a", "b", "a"]})
@@ -101,10 +103,15 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str]) -> Any:
         i = table.schema.get_field_index(c)
         s = df[c]
         if c in one:
-            mask = s.is_null().to_numpy() if s.null_count() else None
-            value = s.drop_nulls()[0] if mask is not None else s[0]
-            arr = pa.DictionaryArray.from_arrays(pa.array(np.zeros(s.len(), dtype=np.int32), mask=mask),
-                                                 pa.array([value], type=pa.string()))
+            n = s.len()
+            if zeros is None or zeros.size < 4 * n:
+                zeros = pa.py_buffer(np.zeros(n, dtype=np.int32))
+            valid = None
+            if s.null_count():
+                valid = pa.array(s.is_not_null().to_numpy()).buffers()[1]   # validity bitmap
+            indices = pa.Array.from_buffers(pa.int32(), n, [valid, zeros], null_count=s.null_count())
+            value = s.drop_nulls()[0] if valid is not None else s[0]
+            arr = pa.DictionaryArray.from_arrays(indices, pa.array([value], type=pa.string()))
         else:
             arr = pc.dictionary_encode(table.column(i).cast(pa.string()))
         table = table.set_column(i, c, arr)
@@ -148,6 +155,7 @@ class TableAppender:
         self._schemas: dict[str, pl.Schema] = {}
         self._plain: dict[str, bool] = {}
         self._dicts: dict[str, list[str]] = {}
+        self._zeros: Any = None   # zero indices shared by the one-value string columns
         self._queue: queue.Queue | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -192,7 +200,12 @@ class TableAppender:
             # file's columns stay plain strings (no Arrow schema is stored with it)
             if name not in self._dicts:
                 self._dicts[name] = constant_strings(df)
-            table = as_dictionaries(table, df, self._dicts[name])
+            if self._dicts[name] and (self._zeros is None or self._zeros.size < 4 * df.height):
+                import numpy as np
+                import pyarrow as pa
+
+                self._zeros = pa.py_buffer(np.zeros(df.height, dtype=np.int32))
+            table = as_dictionaries(table, df, self._dicts[name], self._zeros)
         w = self._writers.get(name)
         if w is None:
             import pyarrow.parquet as pq
