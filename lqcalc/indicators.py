@@ -300,7 +300,9 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         )
     )
     checked = ["lq", "lq_ci_low", "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent"]
-    parts = list(zip(checked, reasons))[: len(checked) if has_hierarchy else len(checked) - 1]
+    parts = list(zip(checked, reasons))
+    if not has_hierarchy:
+        parts.pop()   # lq_parent: null by design without a region hierarchy, with no reason
     columns = [
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
         "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",

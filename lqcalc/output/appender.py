@@ -78,6 +78,20 @@ def constant_strings(df: pl.DataFrame) -> list[str]:
     return [c for i, c in enumerate(cols) if ends[i] == ends[len(cols) + i]]
 
 
+def zero_indices(buffer: Any, n: int) -> Any:
+    """``buffer`` if it holds at least ``n`` int32 zeros, else a new buffer of ``n`` zeros.
+
+    >>> zero_indices(None, 3).size, zero_indices(zero_indices(None, 5), 3).size
+    (12, 20)
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if buffer is not None and buffer.size >= 4 * n:
+        return buffer
+    return pa.py_buffer(np.zeros(n, dtype=np.int32))
+
+
 def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any = None) -> Any:
     """``table`` with ``columns`` as dictionary arrays (int32 indices, string values).
 
@@ -94,7 +108,6 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
     >>> t.column("m").to_pylist(), str(t.schema.field("r").type)
     (['emp', None, 'emp'], 'dictionary<values=string, indices=int32, ordered=0>')
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -104,8 +117,7 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
         s = df[c]
         if c in one:
             n = s.len()
-            if zeros is None or zeros.size < 4 * n:
-                zeros = pa.py_buffer(np.zeros(n, dtype=np.int32))
+            zeros = zero_indices(zeros, n)
             valid = None
             if s.null_count():
                 valid = pa.array(s.is_not_null().to_numpy()).buffers()[1]   # validity bitmap
@@ -200,11 +212,8 @@ class TableAppender:
             # file's columns stay plain strings (no Arrow schema is stored with it)
             if name not in self._dicts:
                 self._dicts[name] = constant_strings(df)
-            if self._dicts[name] and (self._zeros is None or self._zeros.size < 4 * df.height):
-                import numpy as np
-                import pyarrow as pa
-
-                self._zeros = pa.py_buffer(np.zeros(df.height, dtype=np.int32))
+            if self._dicts[name]:
+                self._zeros = zero_indices(self._zeros, df.height)
             table = as_dictionaries(table, df, self._dicts[name], self._zeros)
         w = self._writers.get(name)
         if w is None:
