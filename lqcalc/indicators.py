@@ -692,6 +692,7 @@ def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols
     >>> _pair_join(f.lazy(), p, ["k"], ["v"]).collect().select("k", "period", "start_year", "end_year", "v0", "v").rows()
     [(1, 'total', 2020, 2022, 1.0, 5.0)]
     """
+    renamed = [pl.col(c).alias(c + "0") for c in cols]
     if periods.height and periods["end_year"].n_unique() == periods.height:
         ends = periods["end_year"]
         end = frame.filter(pl.col("year").is_in(ends.implode())).with_columns(
@@ -699,18 +700,15 @@ def _pair_join(frame: pl.LazyFrame, periods: pl.DataFrame, keys: list[str], cols
             .alias("start_year"),
             pl.col("year").replace_strict(ends, periods["period"], return_dtype=pl.String).alias("period"),
             pl.col("year").alias("end_year"))
-        renamed = [pl.col(c).alias(c + "0") for c in cols]
         if periods.height == 1:
             start = frame.filter(pl.col("year") == periods["start_year"][0]).select(*keys, *renamed)
             return end.join(start, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        start = frame.filter(pl.col("year").is_in(periods["start_year"].implode())).select(
-            *keys, pl.col("year").cast(periods.schema["start_year"]).alias("start_year"), *renamed)
-        return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True, maintain_order="left")
-    end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner", maintain_order="left").with_columns(
-        pl.col("year").alias("end_year"))
+    else:
+        end = frame.join(periods.lazy(), left_on="year", right_on="end_year", how="inner",
+                         maintain_order="left").with_columns(pl.col("year").alias("end_year"))
     # only the start years can match: the hash table is built on those rows alone
     start = frame.filter(pl.col("year").is_in(periods["start_year"].unique().implode())).select(
-        *keys, pl.col("year").alias("start_year"), *[pl.col(c).alias(c + "0") for c in cols])
+        *keys, pl.col("year").cast(periods.schema["start_year"]).alias("start_year"), *renamed)
     return end.join(start, on=[*keys, "start_year"], how="left", nulls_equal=True, maintain_order="left")
 
 

@@ -29,6 +29,12 @@ PENDING_BYTES = 512 * 2**20
 ZSTD_LEVEL = 1
 
 
+def _wide_int(t: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(t) and t.bit_width == 64
+
+
 def dictionary_columns(schema: Any) -> list[str]:
     """Columns worth dictionary encoding: all but floating-point and 64-bit integer ones.
 
@@ -44,8 +50,7 @@ def dictionary_columns(schema: Any) -> list[str]:
     """
     import pyarrow as pa
 
-    return [f.name for f in schema
-            if not (pa.types.is_floating(f.type) or (pa.types.is_integer(f.type) and f.type.bit_width == 64))]
+    return [f.name for f in schema if not (pa.types.is_floating(f.type) or _wide_int(f.type))]
 
 
 def delta_columns(schema: Any) -> dict[str, str]:
@@ -57,9 +62,7 @@ def delta_columns(schema: Any) -> dict[str, str]:
     >>> delta_columns(pa.schema([("source_line", pa.int64()), ("year", pa.int32()), ("lq", pa.float64())]))
     {'source_line': 'DELTA_BINARY_PACKED'}
     """
-    import pyarrow as pa
-
-    return {f.name: "DELTA_BINARY_PACKED" for f in schema if pa.types.is_integer(f.type) and f.type.bit_width == 64}
+    return {f.name: "DELTA_BINARY_PACKED" for f in schema if _wide_int(f.type)}
 
 
 def constant_strings(df: pl.DataFrame) -> list[str]:
