@@ -44,6 +44,10 @@ TIDY_COLUMNS = list(TIDY_SCHEMA)
 #: the indicators join and group on them, no output table keeps them.
 CODES = {"region": "_rc", "industry": "_ic", "measure": "_mc"}
 
+#: Characters stripped from both ends of a region or industry code as it is read (space,
+#: tab, ideographic space): ``" 4403"`` and ``"4403\u3000"`` are the code ``4403``.
+KEY_BLANKS = " \t\u3000"
+
 
 def conform(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """Return ``df`` with exactly the tidy columns, in order and with their types.

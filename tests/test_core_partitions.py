@@ -142,6 +142,46 @@ def test_parquet_source_reads_only_the_partition_years(inputs):
     assert sorted(set(part["source_line"].to_list())) == lines
 
 
+def test_codes_with_blanks_around_them_are_stripped_only_where_a_label_has_them(inputs, tmp_path):
+    """The partitioned reader strips a key column only when some label of the whole file has
+    blanks around it (learnt from the distinct labels); either way the tables equal those
+    of the same table without the blanks."""
+    from lqcalc.io.source import ParquetSource
+    from lqcalc.validation import validation_context
+
+    opts = ReadOptions(region_col="region", industry_col="industry", year_col="year",
+                       value_cols=["employment", "单位数"])
+    clean = ParquetSource(inputs["parquet"], opts)
+    ctx = validation_context(clean.lazy(), raw_keys=clean.raw_keys)
+    clean.keys_padded(ctx.padded)
+    assert ctx.padded == () and clean.strip == ()
+    assert clean.read(clean.plan(1)[0])["region"].str.contains(" ").sum() == 0
+
+    t = _table()
+    # padding in the last year only: the first partitions have none, yet are stripped too
+    last = pl.col("year") == YEARS[-1]
+    padded = t.with_columns(
+        pl.when(last & (pl.col("region") == "440300")).then(pl.lit(" 440300\u3000")).otherwise(pl.col("region")).alias("region"),
+        pl.when(last & (pl.col("industry") == "I63")).then(pl.lit("I63\t")).otherwise(pl.col("industry")).alias("industry"))
+    padded.write_parquet(tmp_path / "padded.parquet")
+    src = ParquetSource(tmp_path / "padded.parquet", opts)
+    ctx = validation_context(src.lazy(), raw_keys=src.raw_keys)
+    src.keys_padded(ctx.padded)
+    assert ctx.padded == ("region", "industry") and src.strip == ("region", "industry")
+    assert "440300" in ctx.labels["region"] and " 440300\u3000" not in ctx.labels["region"]
+    assert ctx.labels["region"] == tuple(sorted(set(REGIONS)))
+
+    part = run(_cfg(tmp_path / "padded.parquet", tmp_path / "padded", 1))
+    whole = run(_cfg(inputs["parquet"], tmp_path / "clean-whole", 10**9))
+    assert part.manifest["rows"] == whole.manifest["rows"]
+    for name in ["tidy", *TABLE_NAMES]:
+        a = pl.read_parquet(part.out / f"{name}.parquet")
+        b = pl.read_parquet(whole.out / f"{name}.parquet")
+        if name == "tidy":
+            a, b = a.drop("source_file"), b.drop("source_file")
+        _assert_same(a, b, name)
+
+
 def test_unreadable_cells_in_several_partitions_are_all_reported(tmp_path):
     t = _table().with_columns(pl.col("year").cast(pl.Int64))
     # two impossible years in different partitions: both are located

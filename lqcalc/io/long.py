@@ -224,20 +224,24 @@ def resolve_columns(columns: list[str], path: Path, opts: ReadOptions) -> dict:
             "region_name": rname_col, "industry_name": iname_col}
 
 
-def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions) -> tuple[pl.DataFrame, list[Problem], dict[str, int]]:
+def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions,
+            strip: tuple[str, ...] = ("region", "industry")) -> tuple[pl.DataFrame, list[Problem], dict[str, int]]:
     """Turn the rows ``raw`` of a long table (columns as read plus ``__line``) into tidy rows.
 
     Returns the tidy rows, every cell that cannot be read (located) and the normalization
     counts; the caller decides when to raise. Works on any slice of a file's rows (the
-    partitioned reader calls it once per partition).
+    partitioned reader calls it once per partition). The region and industry codes are
+    stripped of :data:`lqcalc.schema.KEY_BLANKS`; a key left out of ``strip`` is known to
+    have no label with blanks around it (the partitioned reader learns this from the
+    distinct labels of the whole file), so it is only cast to text.
     """
     region_col, industry_col, year_col = cols["region"], cols["industry"], cols["year"]
     rname_col, iname_col, value_cols = cols["region_name"], cols["industry_name"], cols["values"]
     problems: list[Problem] = []
     df = raw.select(
         pl.col("__line"),
-        *(pl.col(c).cast(pl.String).str.strip_chars(" \t\u3000").alias(f"__key_{k}") for k, c in
-          (("region", region_col), ("industry", industry_col)) ),
+        *((pl.col(c).cast(pl.String).str.strip_chars(schema.KEY_BLANKS) if k in strip else pl.col(c).cast(pl.String))
+          .alias(f"__key_{k}") for k, c in (("region", region_col), ("industry", industry_col))),
         *( [pl.col(year_col).alias("__year")] if year_col else [] ),
         *( [pl.col(rname_col).cast(pl.String).alias("region_name")] if rname_col else [] ),
         *( [pl.col(iname_col).cast(pl.String).alias("industry_name")] if iname_col else [] ),

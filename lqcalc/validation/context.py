@@ -27,6 +27,8 @@ from typing import Any
 
 import polars as pl
 
+from lqcalc import schema
+
 #: Cell contents that mean "missing" and therefore cannot be a region, industry or measure.
 KEY_MARKERS = ["—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "*"]
 
@@ -97,6 +99,9 @@ class ValidationContext:
         codes named by ``--reference-region`` / ``--total-industry`` are resolved on them.
     garbled : dict
         Column -> labels that look garbled by a wrong encoding (``suspect_encoding``).
+    padded : tuple of str
+        Key columns given as written (``raw_keys`` of :func:`validation_context`) in which
+        some label has blanks around it; the others need no stripping.
     """
 
     rows: int
@@ -108,6 +113,7 @@ class ValidationContext:
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, tuple[tuple[str | None, str | None], ...]] = field(default_factory=dict)
     garbled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    padded: tuple[str, ...] = ()
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _cached(self, key: Any, make: Any) -> Any:
@@ -273,7 +279,7 @@ def _as_lazy(table: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
                       for c in ("region", "region_name", "industry", "industry_name", "measure", "unit")])
 
 
-def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
+def validation_context(table: pl.LazyFrame | pl.DataFrame, raw_keys: tuple[str, ...] = ()) -> ValidationContext:
     """The whole-table facts the cross-partition rules need, from a frame with the tidy columns.
 
     Only the label columns (region, industry, measure, their names and the unit) are read,
@@ -284,6 +290,11 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
     ----------
     table : polars.LazyFrame or polars.DataFrame
         The whole table (:mod:`lqcalc.schema` columns), e.g. ``pl.scan_parquet(path)``.
+    raw_keys : tuple of str
+        Key columns (``region``, ``industry``) of ``table`` as written: their labels are
+        stripped of :data:`lqcalc.schema.KEY_BLANKS` as the reader strips them, after the
+        distinct values are taken (a few thousand labels instead of every row), and the
+        columns where that changes a label are noted in ``padded``.
 
     Returns
     -------
@@ -298,6 +309,10 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
     (('—',), ('注：x',), ('内蒙古', '内蒙古自治区'))
     >>> sorted(ctx.spellings["region"])
     ['内蒙古', '内蒙古自治区']
+    >>> raw = pl.DataFrame({"region": [" A", "A", "B"], "industry": "x", "measure": "m"})
+    >>> ctx = validation_context(raw.lazy(), raw_keys=("region", "industry"))
+    >>> ctx.labels["region"], ctx.padded
+    (('A', 'B'), ('region',))
     """
     lf = _as_lazy(table)
     if isinstance(table, pl.DataFrame):
@@ -308,6 +323,20 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
         region_pairs, industry_pairs, units, count = pl.collect_all(
             [lf.select(a, b).unique() for a, b in _PAIRS] + [lf.select(pl.len())], engine="streaming",
             optimizations=_SEPARATE_SCANS)
+    padded: list[str] = []
+    if raw_keys:
+        clean = {c: pl.col(c).str.strip_chars(schema.KEY_BLANKS) for c in raw_keys}
+        stripped = []
+        for key, pairs in zip(("region", "industry"), (region_pairs, industry_pairs)):
+            if key in clean:
+                after = pairs.with_columns(clean[key])
+                if not after[key].equals(pairs[key], null_equal=True):
+                    padded.append(key)
+                    after = after.unique(maintain_order=True)
+                pairs = after
+            stripped.append(pairs)
+        region_pairs, industry_pairs = stripped
+        lf = lf.with_columns(clean.values())   # the rows, for the rare second pass below
     labels: dict[str, tuple[str, ...]] = {
         "region": _distinct(region_pairs["region"]),
         "industry": _distinct(industry_pairs["industry"]),
@@ -359,7 +388,7 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame) -> ValidationContext:
         rows=int(count.item()), labels=labels, blank={c: b for c, b in blank.items() if b}, notes=notes,
         real_labels=real, unreal_industries=unreal,
         units={m: tuple(sorted(set(u))) for m, u in sorted(unit_map.items())},
-        names=names, garbled=garbled,
+        names=names, garbled=garbled, padded=tuple(padded),
     )
 
 
