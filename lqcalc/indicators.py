@@ -397,11 +397,27 @@ def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     when they share every column (no hashing, no collision). Grouping and window sums over one
     integer column are several times faster than over several string columns.
 
+    An integer column of one value (the year or the measure of a one-year partition) adds
+    nothing and is left out, and a single unsigned integer column left without nulls is
+    the key itself: in the usual partition the key of region x year x measure is the
+    region code, in the order of the rows.
+
     >>> df = pl.DataFrame({"r": ["b", "a", "b", None], "y": [2020, 2021, 2020, 2020]})
     >>> k = pack_keys(df, ["r", "y"])
     >>> k[0] == k[2], k[0] == k[1], k[3] == k[0]
     (True, False, False)
+    >>> codes = pl.DataFrame({"_rc": [0, 0, 1, 2], "year": 2020}, schema_overrides={"_rc": pl.UInt32})
+    >>> pack_keys(codes, ["_rc", "year"]).to_list()
+    [0, 0, 1, 2]
     """
+    n = df.height
+    varying = [c for c in cols if not (n and df.schema[c].is_integer() and df[c].null_count() == 0
+                                       and df[c].min() == df[c].max())]
+    if not varying:
+        return pl.repeat(0, n, dtype=pl.UInt64, eager=True).alias("_key")
+    if len(varying) == 1 and df.schema[varying[0]].is_unsigned_integer() and df[varying[0]].null_count() == 0:
+        return df[varying[0]].cast(pl.UInt64).alias("_key")
+    cols = varying
     codes = []
     for c in cols:
         dt = df.schema[c]
@@ -432,26 +448,47 @@ def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     return coded.select(key.alias("_key")).to_series()
 
 
-def _with_closed_shares(lf: pl.LazyFrame, x: str, base: str, keys: list[str],
+def _sums_on_rows(df: pl.DataFrame, keys: list[str], aggs: list[pl.Expr]) -> pl.DataFrame:
+    """``df`` with the group aggregates ``aggs`` over ``keys`` on each of its rows (order kept).
+
+    When the key is one integer column in sorted order (a partition's rows come region by
+    region, so the region key is), the sums are windows over contiguous runs, polars'
+    sorted fast path (region sums of one 3.1M-row year: 0.08 -> 0.02 s); otherwise a
+    group-by joined back, which the in-memory engine runs faster than windows over an
+    unsorted key. Either way each group is summed in row order.
+
+    >>> df = pl.DataFrame({"k": [0, 0, 1], "x": [1.0, 2.0, 4.0]}, schema_overrides={"k": pl.UInt64})
+    >>> _sums_on_rows(df, ["k"], [pl.col("x").sum().alias("s")])["s"].to_list()
+    [3.0, 3.0, 4.0]
+    >>> _sums_on_rows(df.reverse(), ["k"], [pl.col("x").sum().alias("s")])["s"].to_list()
+    [4.0, 3.0, 3.0]
+    """
+    if len(keys) == 1 and df.height:
+        k = df[keys[0]]
+        if k.dtype.is_integer() and k.null_count() == 0 and k.is_sorted():
+            return df.with_columns(k.set_sorted()).with_columns([a.over(keys[0]) for a in aggs])
+    sums = df.lazy().group_by(keys).agg(aggs)
+    return df.lazy().join(sums, on=keys, how="left", nulls_equal=True, maintain_order="left").collect(engine=ROW_ENGINE)
+
+
+def _with_closed_shares(df: pl.DataFrame, x: str, base: str, keys: list[str],
                         extra: dict[str, list[str]] | None = None) -> pl.LazyFrame:
     """Add row-level closed shares within ``keys``: ``_p`` of ``x`` over the rows with ``x``;
     ``_a`` and ``_b`` of ``x`` and ``base`` over the rows where both are present.
 
     ``extra`` maps a column name to further keys: ``{"_P": [*keys, "_group"]}`` adds the share
-    of the row's finer group in the ``keys`` group. Group sums come from a group-by joined
-    back (order kept), which the in-memory engine runs much faster than window sums.
+    of the row's finer group in the ``keys`` group. Group sums are put on the rows by
+    :func:`_sums_on_rows`.
     """
     both = pl.col(x).is_not_null() & pl.col(base).is_not_null()
-    lf = lf.with_columns(pl.when(both).then(pl.col(x)).alias("_xm"), pl.when(both).then(pl.col(base)).alias("_bm"))
-    sums = lf.group_by(keys).agg(pl.col(x).sum().alias("_sx"), pl.col("_xm").sum().alias("_sxm"),
-                                 pl.col("_bm").sum().alias("_sbm"))
-    lf = lf.join(sums, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    df = df.with_columns(pl.when(both).then(pl.col(x)).alias("_xm"), pl.when(both).then(pl.col(base)).alias("_bm"))
+    df = _sums_on_rows(df, keys, [pl.col(x).sum().alias("_sx"), pl.col("_xm").sum().alias("_sxm"),
+                                  pl.col("_bm").sum().alias("_sbm")])
     for name, fine in (extra or {}).items():
-        fs = lf.group_by(fine).agg(pl.col(x).sum().alias("_sfine"))
-        lf = lf.join(fs, on=fine, how="left", nulls_equal=True, maintain_order="left").with_columns(
+        df = _sums_on_rows(df, fine, [pl.col(x).sum().alias("_sfine")]).with_columns(
             pl.when(pl.col(x).is_not_null()).then(safe_div(pl.col("_sfine"), pl.col("_sx"))).alias(name)
         ).drop("_sfine")
-    return lf.with_columns(
+    return df.lazy().with_columns(
         safe_div(pl.col(x), pl.col("_sx")).alias("_p"),
         safe_div(pl.col("_xm"), pl.col("_sxm")).alias("_a"),
         safe_div(pl.col("_bm"), pl.col("_sbm")).alias("_b"),
@@ -485,7 +522,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
         gkeys, fine = ["_k"], ["_kg"]
     else:
         gkeys, fine = keys, [*keys, "_gc"]
-    lf = _with_closed_shares(df.lazy(), "value", "reference_value", gkeys, {"_P": fine})
+    lf = _with_closed_shares(df, "value", "reference_value", gkeys, {"_P": fine})
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lf = lf.with_columns(
         conc.hhi_term(p).alias("_p2"),
@@ -578,7 +615,7 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         gkeys = ["_k"]
     else:
         gkeys = ckeys
-    lf = _with_closed_shares(df.lazy(), "value", "region_total", gkeys)
+    lf = _with_closed_shares(df, "value", "region_total", gkeys)
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lq_key = conc.lq_order_key(a, b)
     ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
