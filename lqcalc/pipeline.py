@@ -90,6 +90,19 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
     return chosen
 
 
+def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[str, ...]]) -> dict | None:
+    """Region and industry of a partition as ``(labels, codes)`` for the writer of
+    ``tidy.parquet`` (:meth:`TableAppender.write`), when the rules kept every row (so
+    ``good`` has the partition's rows in order) and gave each a code among the labels."""
+    if good is None or good.height != rows or rows == 0:
+        return None
+    out = {}
+    for col, code in (("region", "_rc"), ("industry", "_ic")):
+        if code in good.columns and good[code].null_count() == 0 and int(good[code].max()) < len(labels[col]):
+            out[col] = (labels[col], good[code])
+    return out or None
+
+
 def _gate_api():
     from lqcalc.validation import PartitionGate, validation_context
 
@@ -136,6 +149,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     source.keys_padded(context.padded)   # keys without blanks around any label are not stripped again
     pgate = PartitionGate(cfg, context, report=cfg.report)
     measures = list(context.labels.get("measure", ()))
+    labels = {c: context.labels.get(c, ()) for c in ("region", "industry")}
 
     builder: TableBuilder | None = None
     rows = {"read": 0, "used": 0, "rejected": 0}
@@ -150,10 +164,10 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             rows["read"] += tidy.height
             if getattr(source, "problems", None):
                 continue  # unreadable cells: only look for more of them
-            stages.start("write")
-            app.write("tidy", tidy)
             stages.start("validate")
             good, rejected = pgate.check(tidy)
+            stages.start("write")
+            app.write("tidy", tidy, coded=_label_codes(good, tidy.height, labels))
             del tidy
             rows["rejected"] += rejected.height
             if rejected.height:

@@ -312,3 +312,29 @@ def test_appender_keeps_every_string_whether_a_part_holds_one_value_or_many(tmp_
     assert back.schema == expected.schema and back.equals(expected)
     rows = duckdb.sql(f"select measure, unit, source_line from '{tmp_path / 't.parquet'}'").fetchall()
     assert rows == expected.rows()
+
+
+def test_appender_writes_coded_columns_from_their_codes(tmp_path):
+    """A column given with its labels and codes reads back as the strings themselves; a part
+    without codes (rows set aside, say) is dictionary-encoded the usual way, and a column
+    first written plain stays plain."""
+    import duckdb
+
+    from lqcalc.output.appender import TableAppender
+
+    labels = ("01001", "01003", "06037")
+    parts = [
+        (pl.DataFrame({"region": ["06037", "01001", "06037"], "industry": ["a", "b", "c"]}),
+         {"region": (labels, pl.Series([2, 0, 2], dtype=pl.UInt32))}),
+        (pl.DataFrame({"region": ["01003", "01001"], "industry": ["a", "a"]}), None),
+        (pl.DataFrame({"region": ["01003"], "industry": ["d"]}),
+         {"region": (labels, pl.Series([1], dtype=pl.UInt32)), "industry": (("d",), pl.Series([0], dtype=pl.UInt32))}),
+    ]
+    with TableAppender(tmp_path) as app:
+        for df, coded in parts:
+            app.write("t", df, coded=coded)
+        app.close()
+    expected = pl.concat([p for p, _ in parts])
+    back = pl.read_parquet(tmp_path / "t.parquet")
+    assert back.schema == expected.schema and back.equals(expected)
+    assert duckdb.sql(f"select region, industry from '{tmp_path / 't.parquet'}'").fetchall() == expected.rows()
