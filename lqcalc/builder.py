@@ -148,11 +148,16 @@ class TableBuilder:
         out = dict(self.tables_of(base))
         return {name: out[name] for name in PARTITION_TABLES if name in out}
 
-    def tables_of(self, base: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    def tables_of(self, base: pl.DataFrame, label_codes: bool = False) -> Iterator[tuple[str, pl.DataFrame]]:
         """``(name, rows)`` of every partition table for ``base``, each as soon as it is
         computed, so that the caller can write it and let it go before the next one is
         built (in the end year, growth is handed over before the indicator table exists,
         and clusters read only the few growth columns they use).
+
+        ``label_codes``: the code columns of ``base`` are the validation rules' (positions
+        among the labels of the whole table); the ``indicators`` rows then keep ``_rc``
+        and ``_ic`` as their last columns, for the writer to write region and industry
+        from them (:func:`lqcalc.pipeline.run` drops them).
         """
         plant_hhi = None
         if self.plant_measure:
@@ -208,7 +213,7 @@ class TableBuilder:
         elif growth_head is not None and indicators is not None:
             self._no_clusters = (indicators.head(0).drop(_CODE_COLS), growth_head)
         if indicators is not None:
-            plain_ind = indicators.drop(_CODE_COLS)
+            plain_ind = indicators.drop(_CODE_COLS[2:] if label_codes else _CODE_COLS)
             del indicators
             if wanted("indicators"):
                 yield "indicators", plain_ind

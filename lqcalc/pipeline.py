@@ -184,6 +184,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if not builder.needs(part.years):
                 continue  # validated and kept in tidy, but no table asked for reads these years
             # integer codes first: the denominators' windows and every table group on them
+            coded = "_rc" in good.columns and "_ic" in good.columns   # the rules' codes of the labels
             totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
             del good
             resolved.setdefault("reference_region", totals.reference_region)
@@ -191,9 +192,13 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             for w in totals.warnings:
                 warnings_seen.setdefault(w)
             # each table is handed to the writer as soon as it is computed
-            for name, df in builder.tables_of(totals.base):
+            for name, df in builder.tables_of(totals.base, label_codes=coded):
                 stages.start("write", f"writing {cfg.out}")
-                app.write(name, df)
+                codes = None
+                if coded and name == "indicators":
+                    codes = _label_codes(df, df.height, labels)
+                    df = df.drop("_rc", "_ic")
+                app.write(name, df, coded=codes)
                 del df
                 stages.start("indicators")
             del totals

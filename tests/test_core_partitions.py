@@ -278,7 +278,7 @@ def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
     app.write("t", df)
     with pytest.raises(OSError, match="disk full"):
         app.close()
-    assert app._thread is None            # the thread has ended
+    assert app._threads == []             # the threads have ended
     # an error of the caller stops the thread too, without waiting for pending tables
     with pytest.raises(RuntimeError, match="caller"):
         with TableAppender(tmp_path / "b") as app2:
@@ -286,7 +286,7 @@ def test_appender_writer_thread_errors_reach_the_caller(tmp_path):
             app2.write("t", df)
             app2.write("t", df)
             raise RuntimeError("caller")
-    assert app2._thread is None
+    assert app2._threads == []
 
 
 def test_appender_keeps_every_string_whether_a_part_holds_one_value_or_many(tmp_path):
@@ -338,3 +338,20 @@ def test_appender_writes_coded_columns_from_their_codes(tmp_path):
     back = pl.read_parquet(tmp_path / "t.parquet")
     assert back.schema == expected.schema and back.equals(expected)
     assert duckdb.sql(f"select region, industry from '{tmp_path / 't.parquet'}'").fetchall() == expected.rows()
+
+
+def test_appender_writers_keep_the_order_of_each_file(tmp_path):
+    """Parts of several tables, handed over interleaved to the writer threads, land in
+    each file in the order they were given."""
+    from lqcalc.output import appender as ap
+
+    assert ap.WRITERS >= 2   # the order is at stake only with several writers
+    with ap.TableAppender(tmp_path) as app:
+        for i in range(30):
+            for name, n in (("big", 20_000), ("small", 3), ("mid", 2_000)):
+                app.write(name, pl.DataFrame({"part": [i] * n, "row": range(n)}))
+        app.close()
+    for name, n in (("big", 20_000), ("small", 3), ("mid", 2_000)):
+        back = pl.read_parquet(tmp_path / f"{name}.parquet")
+        assert back["part"].to_list() == [i for i in range(30) for _ in range(n)], name
+        assert back["row"].to_list() == list(range(n)) * 30, name
