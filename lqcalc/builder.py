@@ -143,6 +143,21 @@ class TableBuilder:
         used = set(self.periods["start_year"].to_list()) | set(self.periods["end_year"].to_list())
         return any(y is None or y in used for y in years)
 
+    def last_rows(self, name: str, years: tuple | list) -> bool:
+        """Whether a partition of these ``years`` gives the last rows of table ``name``:
+        growth in the partition of the last period's end year, clusters in the end year's
+        (no later partition has rows of them).
+
+        >>> b = TableBuilder(RunConfig(), years=[2018, 2019, 2020], measures=["emp"])
+        >>> b.last_rows("growth", (2019,)), b.last_rows("growth", (2020,)), b.last_rows("indicators", (2020,))
+        (False, True, False)
+        """
+        if name == "growth" and self.periods.height:
+            return int(self.periods["end_year"].max()) in years
+        if name == "clusters" and self.end_year is not None:
+            return self.end_year in years
+        return False
+
     def add(self, base: pl.DataFrame) -> dict[str, pl.DataFrame]:
         """The rows of every partition table for the base frame ``base`` (whole years)."""
         out = dict(self.tables_of(base))

@@ -198,7 +198,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                 if coded and name == "indicators":
                     codes = _label_codes(df, df.height, labels)
                     df = df.drop("_rc", "_ic")
-                app.write(name, df, coded=codes)
+                app.write(name, df, coded=codes, last=builder.last_rows(name, part.years))
                 del df
                 stages.start("indicators")
             del totals

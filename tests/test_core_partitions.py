@@ -355,3 +355,25 @@ def test_appender_writers_keep_the_order_of_each_file(tmp_path):
         back = pl.read_parquet(tmp_path / f"{name}.parquet")
         assert back["part"].to_list() == [i for i in range(30) for _ in range(n)], name
         assert back["row"].to_list() == list(range(n)) * 30, name
+
+
+def test_appender_writes_a_table_whose_rows_come_last_in_one_piece(tmp_path):
+    """Parts without rows wait; a last part with rows is the whole file; later empty parts
+    are ignored and a later part with rows is refused; a table given only empty parts is
+    written at close with its columns."""
+    from lqcalc.output.appender import TableAppender
+
+    schema = {"region": pl.String, "growth": pl.Float64}
+    rows = pl.DataFrame({"region": ["a", "b"], "growth": [0.5, None]}, schema=schema)
+    with TableAppender(tmp_path) as app:
+        app.write("growth", pl.DataFrame(schema=schema))
+        app.write("never", pl.DataFrame(schema=schema))
+        app.write("growth", rows, last=True)
+        app.write("growth", pl.DataFrame(schema=schema))
+        with pytest.raises(ValueError, match="last part"):
+            app.write("growth", rows)
+        app.close()
+    assert pl.read_parquet(tmp_path / "growth.parquet").equals(rows)
+    assert app.rows == {"growth": 2, "never": 0}
+    never = pl.read_parquet(tmp_path / "never.parquet")
+    assert never.height == 0 and dict(never.schema) == schema

@@ -187,6 +187,16 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
     return table
 
 
+class _WholeFile:
+    """A table written in one piece by polars (see ``last`` of :meth:`TableAppender.write`)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def write_table(self, df: pl.DataFrame) -> None:
+        df.write_parquet(self.path, compression="zstd", compression_level=ZSTD_LEVEL)
+
+
 class TableAppender:
     """Append polars frames to ``DIR/<name>.parquet`` (zstd level :data:`ZSTD_LEVEL`;
     floating-point columns snappy, see :func:`codecs`).
@@ -227,6 +237,8 @@ class TableAppender:
         self._plain: dict[str, bool] = {}
         self._dicts: dict[str, list[str]] = {}
         self._zeros: Any = None   # zero indices shared by the one-value string columns
+        self._empty: dict[str, pl.DataFrame] = {}   # tables given only parts without rows so far
+        self._finished: set[str] = set()            # tables given their last part
         self._queue: queue.Queue | None = None
         self._threads: list[threading.Thread] = []
         self._queued: dict[str, int] = {}   # parts of each table handed to the writers
@@ -248,12 +260,19 @@ class TableAppender:
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.parquet"
 
-    def write(self, name: str, df: pl.DataFrame, coded: dict[str, tuple[Any, pl.Series]] | None = None) -> None:
-        """Append ``df`` to table ``name`` (the first call creates the file).
+    def write(self, name: str, df: pl.DataFrame, coded: dict[str, tuple[Any, pl.Series]] | None = None,
+              last: bool = False) -> None:
+        """Append ``df`` to table ``name``.
 
         ``coded`` maps a string column to ``(labels, codes)`` with ``df[column]`` equal to
         ``labels[codes]`` on every row (no null, no code out of range): the column is then
         written from its codes, without hashing its strings (see :func:`as_dictionaries`).
+
+        ``last``: no later part of ``name`` has rows (later empty parts are ignored). Parts
+        without rows only wait (the file is made by the first part with rows, or at
+        :meth:`close`), so a table whose rows all come in its last part (growth and
+        clusters, computed in the end year) is written in one piece by polars, which
+        encodes the columns on every core (3.2M-row growth table: 3.5 -> 1.9 s).
         """
         self._raise_error()
         if self.single and name not in self.rows:
@@ -262,8 +281,23 @@ class TableAppender:
             return
         if self.single:
             raise ValueError(f"table {name!r} written twice in a single-partition run")
+        if name in self._finished:
+            if df.height:
+                raise ValueError(f"table {name!r} was given its last part already")
+            return
         if name in self._schemas and df.schema != self._schemas[name]:
             df = df.select(pl.col(c).cast(t) for c, t in self._schemas[name].items())
+        if name not in self._writers:
+            if df.height == 0 and not last:
+                self._empty.setdefault(name, df)   # written at close if no part with rows comes
+                self.rows.setdefault(name, 0)
+                return
+            if last:
+                self._empty.pop(name, None)
+                self._finished.add(name)
+                self.rows[name] = self.rows.get(name, 0) + df.height
+                self._submit(name, _WholeFile(self.path(name)), df, df.estimated_size())
+                return
         # the newest compat level shares polars' buffers (string views included): no copy
         # (oldest: 0.57 s and 0.2 GB more for the 3.2M-row clusters table); the file then
         # stores plain Parquet types only, without an Arrow schema that would name views.
@@ -294,9 +328,16 @@ class TableAppender:
                                  column_encoding=delta_columns(table.schema) or None)
             self._writers[name] = w
             self._schemas[name] = df.schema
+            self._empty.pop(name, None)
         elif table.schema != w.schema:
             table = table.cast(w.schema)
         self.rows[name] = self.rows.get(name, 0) + df.height
+        if last:
+            self._finished.add(name)
+        self._submit(name, w, table, table.get_total_buffer_size())
+
+    def _submit(self, name: str, w: Any, table: Any, size: int) -> None:
+        """Hand ``table`` to ``w.write_table``: now, or in a writer thread within the budget."""
         if not self.background:
             w.write_table(table)
             return
@@ -307,7 +348,6 @@ class TableAppender:
             for t in self._threads:
                 t.start()
         assert self._queue is not None
-        size = table.get_total_buffer_size()
         with self._room:
             while self._pending_bytes and self._pending_bytes + size > PENDING_BYTES and self._error is None:
                 self._room.wait()
@@ -362,6 +402,9 @@ class TableAppender:
         for w in self._writers.values():
             w.close()
         self._writers.clear()
+        for name, df in self._empty.items():   # tables without a row: their schema
+            df.write_parquet(self.path(name), compression="zstd", compression_level=ZSTD_LEVEL)
+        self._empty.clear()
 
     def abort(self) -> None:
         """Stop writing (after an error): pending tables are dropped, files closed as they are."""
