@@ -42,7 +42,9 @@ def one_run(data: Path, out: Path, pythonpath: str | None, extra: list[str]) -> 
     cmd = [sys.executable, "-m", "lqcalc", "run", str(data), "--out", str(out), "--reference-region",
            REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY, "--value-col", "employment", "--quiet", "--json",
            *extra]
-    r = timed(cmd, env=env)
+    # run from the output's parent: ``python -m`` puts the working directory first on
+    # sys.path, ahead of PYTHONPATH, so a run from a source tree would import that tree
+    r = timed(cmd, env=env, cwd=out.parent)
     res = {k: r[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit_code")}
     res["load_after"] = list(os.getloadavg())
     if r["exit_code"] != 0:
