@@ -91,9 +91,11 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
 
 
 def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[str, ...]]) -> dict | None:
-    """Region and industry of a partition as ``(labels, codes)`` for the writer of
-    ``tidy.parquet`` (:meth:`TableAppender.write`), when the rules kept every row (so
-    ``good`` has the partition's rows in order) and gave each a code among the labels."""
+    """Region and industry of ``rows`` rows as ``(labels, codes)`` for the writer
+    (:meth:`TableAppender.write`): from ``good``, the partition's rows the rules kept (or
+    rows computed from them, such as the indicator table) with the codes the rules gave
+    them. None unless ``good`` has exactly those ``rows`` rows, in order, and every code
+    names a label (a blank label has no code among them)."""
     if good is None or good.height != rows or rows == 0:
         return None
     out = {}
