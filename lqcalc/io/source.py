@@ -113,6 +113,9 @@ class FrameSource:
 class ParquetSource:
     """One long Parquet file read partition by partition (see the module docstring)."""
 
+    #: Key columns that :meth:`lazy` gives as written, not stripped of blanks.
+    raw_keys: tuple[str, ...] = ("region", "industry")
+
     def __init__(self, path: str | Path, opts: ReadOptions):
         from lqcalc.io.long import resolve_columns
 
@@ -146,9 +149,6 @@ class ParquetSource:
                      "columns": {"region": self.cols["region"], "industry": self.cols["industry"], "year": year,
                                  "values": self.cols["values"], "region_name": self.cols["region_name"],
                                  "industry_name": self.cols["industry_name"]}}
-
-    #: Key columns that :meth:`lazy` gives as written, not stripped of blanks.
-    raw_keys: tuple[str, ...] = ("region", "industry")
 
     @classmethod
     def eligible(cls, paths: list[str], opts: ReadOptions) -> bool:

@@ -187,14 +187,19 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
     return table
 
 
+def write_whole(df: pl.DataFrame, path: Path) -> None:
+    """``df`` as the whole file ``path``, by polars (which encodes the columns on every core)."""
+    df.write_parquet(path, compression="zstd", compression_level=ZSTD_LEVEL)
+
+
 class _WholeFile:
-    """A table written in one piece by polars (see ``last`` of :meth:`TableAppender.write`)."""
+    """A table written in one piece (see ``last`` of :meth:`TableAppender.write`)."""
 
     def __init__(self, path: Path):
         self.path = path
 
     def write_table(self, df: pl.DataFrame) -> None:
-        df.write_parquet(self.path, compression="zstd", compression_level=ZSTD_LEVEL)
+        write_whole(df, self.path)
 
 
 class TableAppender:
@@ -276,7 +281,7 @@ class TableAppender:
         """
         self._raise_error()
         if self.single and name not in self.rows:
-            df.write_parquet(self.path(name), compression="zstd", compression_level=ZSTD_LEVEL)
+            write_whole(df, self.path(name))
             self.rows[name] = df.height
             return
         if self.single:
@@ -403,7 +408,7 @@ class TableAppender:
             w.close()
         self._writers.clear()
         for name, df in self._empty.items():   # tables without a row: their schema
-            df.write_parquet(self.path(name), compression="zstd", compression_level=ZSTD_LEVEL)
+            write_whole(df, self.path(name))
         self._empty.clear()
 
     def abort(self) -> None:

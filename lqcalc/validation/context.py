@@ -66,7 +66,7 @@ def is_blank(text: str) -> bool:
     >>> is_blank(" \\u3000"), is_blank("—"), is_blank("N/A"), is_blank("北京")
     (True, True, True, False)
     """
-    t = text.strip(" \t\u3000")
+    t = text.strip(schema.KEY_BLANKS)
     return t == "" or t in KEY_MARKERS
 
 
