@@ -55,6 +55,8 @@ def selected_tables(names: list[str] | None) -> list[str]:
     return [t for t in ALL_TABLES if t in flat]
 
 _CODE_COLS = list(CODES.values())
+#: The region and industry code columns; with ``label_codes`` they are the same in every partition.
+_LABEL_CODES = _CODE_COLS[:2]
 
 #: Base columns the growth table reads (kept for the start years of later periods).
 _GROWTH_COLS = ["region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
@@ -194,7 +196,7 @@ class TableBuilder:
         cluster_growth: pl.DataFrame | None = None
         growth_head: pl.DataFrame | None = None
         if want("growth"):
-            growth, joint = self._growth(base, present)
+            growth, joint = self._growth(base, present, label_codes)
             # start years that no later period needs: let them go before the large tables exist
             self._prune_cache(self._still_needed(present))
             plain_growth = growth.drop(_CODE_COLS, strict=False)
@@ -246,7 +248,7 @@ class TableBuilder:
                                                   & (pl.col("region").is_in(sorted(where))
                                                      | pl.col("region_name").is_in(sorted(where)))))
         if want("growth"):
-            self._keep_start_years(plain, present)
+            self._keep_start_years(base if label_codes else plain, present, label_codes)
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The tables that need every partition: ``targets``."""
@@ -272,9 +274,13 @@ class TableBuilder:
         if self._total_name is None:
             self._total_name = _total_name(base)
 
-    def _growth(self, base: pl.DataFrame, present: set) -> tuple[pl.DataFrame, bool]:
+    def _growth(self, base: pl.DataFrame, present: set, label_codes: bool = False) -> tuple[pl.DataFrame, bool]:
         """Growth rows of the periods ending in this partition, and whether their code
-        columns share the encoding of ``base``."""
+        columns share the encoding of ``base``.
+
+        With ``label_codes`` (and start years kept with theirs), the start and end rows keep
+        their region and industry codes, which every partition shares: growth does not
+        encode the strings of two years again (22M rows: 0.35-0.5 s)."""
         p = self.periods
         due = p.filter(pl.col("end_year").is_in(sorted(y for y in present if y is not None)))
         if due.height == 0:
@@ -288,8 +294,9 @@ class TableBuilder:
         missing = [y for y in starts if y not in self._cache]
         if missing:  # pragma: no cover - partitions come in year order
             raise RuntimeError(f"start years {missing} were not kept")
-        frame = pl.concat([*(self._cache[y] for y in starts), base.drop(_CODE_COLS).select(_GROWTH_COLS)],
-                          how="vertical_relaxed")
+        coded = label_codes and all(set(_LABEL_CODES) <= set(self._cache[y].columns) for y in starts)
+        keep = _GROWTH_COLS + (_LABEL_CODES if coded else [])
+        frame = pl.concat([*(self._cache[y].select(keep) for y in starts), base.select(keep)], how="vertical_relaxed")
         return growth_table(frame, due, self._total_code or "*", self._total_name), False
 
     def _still_needed(self, present: set) -> set | None:
@@ -308,13 +315,16 @@ class TableBuilder:
             if y not in still:
                 del self._cache[y]
 
-    def _keep_start_years(self, plain: pl.DataFrame, present: set) -> None:
+    def _keep_start_years(self, base: pl.DataFrame, present: set, label_codes: bool = False) -> None:
+        """Keep the rows of the years in ``present`` that a later period starts from (the
+        growth columns, and the region and industry codes when they are ``label_codes``)."""
         still = self._still_needed(present)
         if still is None:
             return
         self._prune_cache(still)
+        keep = _GROWTH_COLS + (_LABEL_CODES if label_codes else [])
         for y in sorted(still & present):
-            self._cache[y] = plain.filter(pl.col("year") == y).select(_GROWTH_COLS)
+            self._cache[y] = base.filter(pl.col("year") == y).select(keep)
 
 
 def _empty_like_growth(base: pl.DataFrame, total_code: str, total_name: str | None) -> pl.DataFrame:

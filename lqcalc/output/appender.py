@@ -33,6 +33,11 @@ PENDING_BYTES = 512 * 2**20
 #: (3.2M-row indicator table: 102 MB against 98 MB).
 ZSTD_LEVEL = 1
 
+#: Values pyarrow encodes per batch (its default: 1,024). Larger batches cost less per value
+#: and give the same file (one 3.2M-row part of ``tidy``: 0.68 -> 0.55 s, best of 5); pages
+#: still close near pyarrow's 1 MB page size, a batch of 8-byte values being 0.5 MB.
+WRITE_BATCH = 65536
+
 
 def _wide_int(t: Any) -> bool:
     import pyarrow as pa
@@ -109,16 +114,19 @@ def constant_strings(df: pl.DataFrame) -> list[str]:
     """String columns of ``df`` that hold one value (nulls aside): the measure, the unit, the
     source file, the period.
 
-    >>> constant_strings(pl.DataFrame({"m": ["emp", None, "emp"], "r": ["a", "b", "a"], "n": [None, None, None]},
-    ...                               schema={"m": pl.String, "r": pl.String, "n": pl.String}))
-    ['m']
+    >>> constant_strings(pl.DataFrame({"m": ["emp", None, "emp"], "r": ["a", "b", "a"], "n": [None, None, None],
+    ...                                "f": [None, "x", "x"], "g": [None, "x", "y"]},
+    ...                               schema={"m": pl.String, "r": pl.String, "n": pl.String, "f": pl.String, "g": pl.String}))
+    ['m', 'f']
     """
     cols = [c for c, t in df.schema.items() if t == pl.String and df[c].null_count() < df.height]
     if not cols:
         return []
-    ends = df.select(*[pl.col(c).min().alias(f"{c}\0min") for c in cols],
-                     *[pl.col(c).max().alias(f"{c}\0max") for c in cols]).row(0)
-    return [c for i, c in enumerate(cols) if ends[i] == ends[len(cols) + i]]
+    # each column against its first value: an equality test per row, cheaper than a minimum
+    # and a maximum of the strings (one 3.2M-row part: 0.08 -> 0.025 s)
+    firsts = df.select(pl.col(c).get(pl.col(c).is_not_null().arg_max()) for c in cols).row(0)
+    same = df.select((pl.col(c) == pl.lit(v, dtype=pl.String)).all() for c, v in zip(cols, firsts)).row(0)
+    return [c for c, one in zip(cols, same) if one]
 
 
 def zero_indices(buffer: Any, n: int) -> Any:
@@ -330,7 +338,7 @@ class TableAppender:
             codec, level = codecs(table)
             w = pq.ParquetWriter(self.path(name), table.schema, compression=codec, compression_level=level or None,
                                  store_schema=not plain, use_dictionary=dictionary_columns(table.schema),
-                                 column_encoding=delta_columns(table.schema) or None)
+                                 column_encoding=delta_columns(table.schema) or None, write_batch_size=WRITE_BATCH)
             self._writers[name] = w
             self._schemas[name] = df.schema
             self._empty.pop(name, None)
