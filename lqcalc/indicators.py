@@ -324,42 +324,73 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
     one cause: a cell of value 0 has every indicator but its confidence interval, so only
     the interval's reason is evaluated there. ``missing=(col, text)`` gives the rows where
     ``col`` is null ``text`` alone (a missing value: every indicator is null for that reason).
-    Row order is unchanged.
+    A row with one text takes it as it is; only the rows with several join them. Every text is put in place at once. Row order is unchanged.
 
     >>> df = pl.DataFrame({"x": [1, 2, None, 4, 5], "a": [1.0, None, None, None, 5.0],
     ...                    "b": [1.0, 2.0, None, None, None]})
     >>> parts = [("a", pl.format("a: x is {}", pl.col("x"))), ("b", pl.lit("b: no b"))]
     >>> _reasons_where_null(df, parts, missing=("x", "x is missing")).to_list()
     [None, 'a: x is 2', 'x is missing', 'a: x is 4; b: no b', 'b: no b']
+
+    A reason that is null on a row adds nothing to it:
+
+    >>> parts = [("a", pl.format("a: x is {}", pl.col("x"))), ("b", pl.when(pl.col("x") > 4).then(pl.lit("b: no b")))]
+    >>> _reasons_where_null(df, parts).to_list()
+    [None, 'a: x is 2', None, 'a: x is 4', 'b: no b']
     """
     n = df.height
     out = pl.Series("null_reason", [None], dtype=pl.String).extend_constant(None, max(n - 1, 0))
     if n == 0:
         return out.head(0)
-    lacking = df.select(*[pl.col(c).is_null().alias(f"_{i}") for i, (c, _r) in enumerate(parts)],
+    flags = [f"_{i}" for i in range(len(parts))]
+    lacking = df.select(*[pl.col(c).is_null().alias(f) for f, (c, _r) in zip(flags, parts)],
                         (pl.col(missing[0]).is_null() if missing else pl.lit(False)).alias("_missing"))
     if missing:
-        lacking = lacking.with_columns(pl.exclude("_missing") & ~pl.col("_missing"))
-    some = lacking.select(pl.any_horizontal(pl.exclude("_missing")).alias("some"))["some"]
-    rows = some.arg_true()
+        lacking = lacking.with_columns(pl.col(flags) & ~pl.col("_missing"))
+    lacking = lacking.with_columns(pl.sum_horizontal(flags).alias("_k"))
+    rows = lacking["_k"].gt(0).arg_true()
+    where: list[pl.Series] = []    # row positions in df ...
+    texts: list[pl.Series] = []    # ... and their texts
     if len(rows):
-        sub_lacking = lacking[rows]
-        texts = []
+        sub = lacking[rows]
+        evaluated = []     # (positions in sub, texts) of every part
+        count = pl.repeat(0, len(rows), dtype=pl.UInt8, eager=True)   # texts of each row
         for i, (_c, reason) in enumerate(parts):
-            at = sub_lacking[f"_{i}"].arg_true()
-            part = pl.Series(f"_{i}", [None], dtype=pl.String).extend_constant(None, len(rows) - 1)
-            if len(at):
-                needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
-                frame = (df.select(needed)[rows.gather(at)] if needed
-                         else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
-                part = part.scatter(at, frame.select(reason.cast(pl.String).alias("r"))["r"])
-            texts.append(part)
-        joined = pl.DataFrame(texts).select(join_reasons([pl.col(t.name) for t in texts]).alias("r"))["r"]
-        out = out.scatter(rows, joined)
+            at = sub[flags[i]].arg_true()
+            if not len(at):
+                continue
+            needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
+            frame = (df.select(needed)[rows.gather(at)] if needed
+                     else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
+            text = frame.select(reason.cast(pl.String).alias("r"))["r"]
+            if text.len() != len(at):    # a literal: one value for every row
+                text = pl.repeat(text[0], len(at), dtype=pl.String, eager=True)
+            if text.null_count():     # a reason that does not apply on some of these rows
+                keep = text.is_not_null()
+                at, text = at.filter(keep), text.filter(keep)
+            count = count.scatter(at, count.gather(at) + 1)
+            evaluated.append((i, at, text))
+        several = count > 1
+        multi = several.arg_true()     # positions in sub of the rows that join texts, ascending
+        joined = [pl.Series(f, [None], dtype=pl.String).extend_constant(None, len(multi) - 1) for f in flags] \
+            if len(multi) else []
+        for i, at, text in evaluated:
+            alone = ~several.gather(at)
+            where.append(rows.gather(at.filter(alone)))
+            texts.append(text.filter(alone))
+            shared = at.filter(~alone)
+            if len(shared):
+                joined[i] = joined[i].scatter(multi.search_sorted(shared), text.filter(~alone))
+        if len(multi):
+            where.append(rows.gather(multi))
+            texts.append(pl.DataFrame(joined).select(join_reasons([pl.col(f) for f in flags]).alias("r"))["r"])
     if missing:
         gone = lacking["_missing"].arg_true()
         if len(gone):
-            out = out.scatter(gone, pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))
+            where.append(gone)
+            texts.append(pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))
+    if where:
+        out = out.scatter(pl.concat(where), pl.concat(texts))
     return out
 
 
