@@ -106,6 +106,25 @@ def test_cluster_classes_list_marked_cells_only(bres):
     counts = built["cluster_class_counts"]
     nesta = dict(counts.filter(pl.col("rule") == "class_nesta").select("class", "count").iter_rows())
     assert sum(nesta.values()) == bres["clusters"].height
+    assert counts.filter(pl.col("rule") == "rules_met").select("class", "count").rows() == [(">= 1", cc.height)]
+
+
+def test_cluster_classes_keep_the_strongest_cells_when_there_are_many(bres, tmp_path, monkeypatch):
+    import lqcalc.output.summary as summary
+
+    every = summary_tables(bres)["cluster_classes"]
+    assert every.height > 7
+    monkeypatch.setattr(summary, "CLASS_ROWS", 7)
+    write_summary(tmp_path, bres, "en")
+    shown = pl.read_csv(tmp_path / "summary" / "cluster_classes.csv", encoding="utf8", infer_schema=False)
+    assert shown.height == 7
+    # the strongest: most rules met, then the highest LQ, in the order of the full list
+    assert shown[label("region", "en")].to_list() == every.head(7)["region"].to_list()
+    assert every["rules_met"][6] >= every["rules_met"][7]
+    md = (tmp_path / "summary" / "summary.md").read_text(encoding="utf-8")
+    assert f"The strongest 7 of the {every.height:,} cells that a rule marks" in md
+    counts = pl.read_csv(tmp_path / "summary" / "cluster_class_counts.csv", encoding="utf8", infer_schema=False)
+    assert str(every.height) in counts.row(counts.height - 1)
 
 
 def test_validation_counts(bres):

@@ -12,9 +12,10 @@ Tables (each skipped when the columns it needs are not in the run's outputs):
     the ``top`` industries with the highest LQ per region in the latest year;
 ``cluster_classes``
     the region x industry cells that some cluster rule marks (not "neither" / "below" /
-    false), with LQ, growth and the class columns of ``clusters``;
+    false), with LQ, growth and the class columns of ``clusters``: the strongest
+    :data:`CLASS_ROWS` at most (every cell is in ``clusters``);
 ``cluster_class_counts``
-    how many cells each rule puts in each class;
+    how many cells each rule puts in each class, and how many cells one rule or more marks;
 ``growth_by_region``
     growth of each region's total against the reference, and the shift-share components
     summed over the region's industries;
@@ -56,6 +57,13 @@ MARKDOWN_ROWS = 50
 #: Parquet tables and the database everything). A summary is read, not scrolled: beyond this
 #: the workbook only gets slow to write and to open (2M-row runs: 27 s for 100,000-row sheets).
 XLSX_ROWS = 10_000
+#: Cells listed in ``cluster_classes`` at most, the strongest first (most rules met, then the
+#: highest LQ). A summary that a spreadsheet opens whole (Excel shows 1,048,576 rows; U.S.
+#: counties x 6-digit industries mark 1.2M cells, a 263 MB CSV file); ``clusters.parquet``
+#: and the ``clusters`` table of the database hold every cell.
+CLASS_ROWS = 100_000
+#: The row of ``cluster_class_counts`` that counts the cells one rule or more marks.
+MARKED = ("rules_met", ">= 1")
 
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -238,13 +246,23 @@ def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int
     return {f"top_clusters_by_{by}": _top(rows, ranks[by], by) for by in ("industry", "region")}
 
 
-def cluster_class_tables(clusters: pl.LazyFrame) -> dict[str, pl.DataFrame]:
-    """``cluster_classes`` (the cells some rule marks) and ``cluster_class_counts``.
+def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> dict[str, pl.DataFrame]:
+    """``cluster_classes`` (the cells some rule marks, the strongest ``limit`` of them) and
+    ``cluster_class_counts`` (with the number of marked cells in its :data:`MARKED` row).
 
     The counts of every class column come from one pass; a cell meets a rule when its class
     is one of the values counted there that mean a cluster (a list of a few values instead
-    of lowercasing every cell).
+    of lowercasing every cell). Ties in rules met and LQ keep the order of ``clusters``.
+
+    >>> c = pl.DataFrame({"region": ["a", "b", "c"], "industry": "x", "lq": [1.5, 3.0, 0.5],
+    ...                   "strong_cluster": [True, True, False], "class_threshold": ["LQ >= 1.25", "LQ >= 2.0", "below"]})
+    >>> out = cluster_class_tables(c.lazy(), limit=1)
+    >>> out["cluster_classes"].select("region", "rules_met").rows()
+    [('b', 2)]
+    >>> out["cluster_class_counts"].filter(pl.col("rule") == "rules_met").rows()
+    [('rules_met', '>= 1', 2)]
     """
+    limit = CLASS_ROWS if limit is None else limit
     out: dict[str, pl.DataFrame] = {}
     schema = clusters.collect_schema()
     classes = class_columns(clusters)
@@ -267,8 +285,12 @@ def cluster_class_tables(clusters: pl.LazyFrame) -> dict[str, pl.DataFrame]:
     shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
                          *CLUSTER_NUMBERS) if c in schema] + ["rules_met"] + classes
     sort_by = ["rules_met"] + [c for c in ("lq",) if c in schema]
-    marked_rows = (collect(clusters.with_columns(rules_met).filter(pl.col("rules_met") > 0).select(shown))
-                   .sort(sort_by, descending=True, nulls_last=True))
+    marked_cells = clusters.with_columns(rules_met).filter(pl.col("rules_met") > 0)
+    n_marked = collect(marked_cells.select(pl.len())).item()
+    marked_rows = collect(marked_cells.select(shown).sort(sort_by, descending=True, nulls_last=True,
+                                                          maintain_order=True).head(limit))
+    counts.append(pl.DataFrame({"rule": [MARKED[0]], "class": [MARKED[1]], "count": [n_marked]},
+                               schema={"rule": pl.String, "class": pl.String, "count": pl.Int64}))
     out["cluster_classes"] = _drop_empty(marked_rows)
     out["cluster_class_counts"] = pl.concat(counts)
     return out
@@ -566,6 +588,8 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
         title = table_title(name, lang)
         md += [f"## {title}", "", f"`{name}.csv`, {df.height:,} {'行' if lang == 'zh' else 'rows'}", ""]
         md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
+        if name == "cluster_classes":
+            md += _class_rows_note(df.height, built.get("cluster_class_counts"), lang)
         ws_name = _sheet_name(title, used)
         if shown.height > XLSX_ROWS:
             note = (f"XLSX 工作表只含前 {XLSX_ROWS:,} 行，CSV 文件含全部行。" if lang == "zh"
@@ -574,3 +598,26 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
         sheets.append(Sheet(ws_name, shown.head(XLSX_ROWS), autofit=shown.height <= 5000))
     (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
     return built, sheets
+
+
+def _class_rows_note(shown: int, counts: pl.DataFrame | None, lang: str) -> list[str]:
+    """Lines of ``summary.md`` saying that ``cluster_classes`` lists only the strongest cells
+    (nothing when it lists every marked cell).
+
+    >>> counts = pl.DataFrame({"rule": ["rules_met"], "class": [">= 1"], "count": [250_000]})
+    >>> _class_rows_note(100_000, counts, "en")[0][:60]
+    'The strongest 100,000 of the 250,000 cells that a rule marks'
+    >>> _class_rows_note(3, counts.with_columns(pl.lit(3).alias("count")), "en")
+    []
+    """
+    if counts is None:
+        return []
+    row = counts.filter((pl.col("rule") == MARKED[0]) & (pl.col("class") == MARKED[1]))
+    total = int(row["count"][0]) if row.height else shown
+    if total <= shown:
+        return []
+    if lang == "zh":
+        return [f"只列出被规则认定的 {total:,} 个单元中最强的 {shown:,} 个（满足的规则数、区位商从高到低）；"
+                "全部单元见 `clusters.parquet` 或数据库中的 `clusters` 表。", ""]
+    return [f"The strongest {shown:,} of the {total:,} cells that a rule marks (most rules met, then highest LQ); "
+            "every cell is in `clusters.parquet` and the `clusters` table of the database.", ""]
