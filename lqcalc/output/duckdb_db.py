@@ -41,9 +41,10 @@ PARQUET_TABLES = ("tidy", "indicators", "regions", "industries", "growth", "clus
                   "rejected")
 
 #: Tables with more rows than this are not copied into the database when their Parquet file
-#: is in the output directory: they become views over that file (copying runs at about
-#: 1 million rows a second on two cores; see docs/outputs.md).
-COPY_ROWS = 1_000_000
+#: is in the output directory: they become views over that file (copying runs at 0.3-1
+#: million rows a second on two cores, so a copy costs at most about a quarter of a second
+#: per table; DuckDB queries a view over Parquet almost as fast; see docs/outputs.md).
+COPY_ROWS = 250_000
 
 #: The DuckDB variable holding the output directory, read by the views over Parquet files.
 DIR_VARIABLE = "lqcalc_dir"
