@@ -186,7 +186,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if not builder.needs(part.years):
                 continue  # validated and kept in tidy, but no table asked for reads these years
             # integer codes first: the denominators' windows and every table group on them
-            coded = "_rc" in good.columns and "_ic" in good.columns   # the rules' codes of the labels
+            coded = all(c in good.columns for c in ("_rc", "_ic", "_mc"))   # the rules' codes of the labels
             totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
             del good
             resolved.setdefault("reference_region", totals.reference_region)

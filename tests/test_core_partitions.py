@@ -127,6 +127,23 @@ def test_partitions_give_the_same_tables(inputs, fmt):
     assert tables["intensity"].height > 0 and tables["targets"].height == 1
 
 
+def test_partitions_agree_when_the_end_year_lists_its_rows_in_another_order(tmp_path):
+    # growth and clusters pair the end year with the start year kept from an earlier
+    # partition by the codes the rules gave the labels, which do not depend on row order
+    t = _table()
+    last = t.filter(pl.col("year") == YEARS[-1]).sample(fraction=1.0, shuffle=True, seed=5)
+    src = tmp_path / "shuffled.parquet"
+    pl.concat([t.filter(pl.col("year") < YEARS[-1]), last]).write_parquet(src)
+    whole = run(_cfg(src, tmp_path / "whole", 10**9))
+    part = run(_cfg(src, tmp_path / "part", 1))
+    assert len(part.manifest["partitions"]) == len(YEARS)
+    for name in ("growth", "clusters", "indicators"):
+        a, b = (pl.read_parquet(r.out / f"{name}.parquet") for r in (part, whole))
+        _assert_same(a, b, name)
+    clusters = pl.read_parquet(part.out / "clusters.parquet")
+    assert clusters["growth"].is_not_null().sum() > 50 and clusters["class_nesta"].is_not_null().sum() > 50
+
+
 def test_parquet_source_reads_only_the_partition_years(inputs):
     from lqcalc.io.source import ParquetSource
 
