@@ -246,7 +246,7 @@ class TableBuilder:
                                                   & (pl.col("region").is_in(sorted(where))
                                                      | pl.col("region_name").is_in(sorted(where)))))
         if want("growth"):
-            self._keep_start_years(base if label_codes else plain, present, label_codes)
+            self._keep_start_years(base, present, label_codes)
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The tables that need every partition: ``targets``."""
@@ -293,7 +293,7 @@ class TableBuilder:
         missing = [y for y in starts if y not in self._cache]
         if missing:  # pragma: no cover - partitions come in year order
             raise RuntimeError(f"start years {missing} were not kept")
-        coded = label_codes and all(set(_CODE_COLS) <= set(f.columns) for f in (base, *(self._cache[y] for y in starts)))
+        coded = label_codes and all(_CODE_COLS[0] in self._cache[y].columns for y in starts)
         keep = _GROWTH_COLS + (_CODE_COLS if coded else [])
         frame = pl.concat([*(self._cache[y].select(keep) for y in starts), base.select(keep)], how="vertical_relaxed")
         return growth_table(frame, due, self._total_code or "*", self._total_name), coded
@@ -321,7 +321,7 @@ class TableBuilder:
         if still is None:
             return
         self._prune_cache(still)
-        keep = _GROWTH_COLS + (_CODE_COLS if label_codes and set(_CODE_COLS) <= set(base.columns) else [])
+        keep = _GROWTH_COLS + (_CODE_COLS if label_codes else [])
         for y in sorted(still & present):
             self._cache[y] = base.filter(pl.col("year") == y).select(keep)
 

@@ -324,7 +324,8 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
     one cause: a cell of value 0 has every indicator but its confidence interval, so only
     the interval's reason is evaluated there. ``missing=(col, text)`` gives the rows where
     ``col`` is null ``text`` alone (a missing value: every indicator is null for that reason).
-    A row with one text takes it as it is; only the rows with several join them. Every text is put in place at once. Row order is unchanged.
+    A row with one text takes it as it is; only the rows with several join them. Every text
+    is put in place at once. Row order is unchanged.
 
     >>> df = pl.DataFrame({"x": [1, 2, None, 4, 5], "a": [1.0, None, None, None, 5.0],
     ...                    "b": [1.0, 2.0, None, None, None]})
