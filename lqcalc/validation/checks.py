@@ -272,10 +272,9 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         return Checked(frame=None, structural=structural)
     ctx = context if context is not None else validation_context(tidy)
     t1 = time.perf_counter()
-    tidy_c = schema.conform(tidy)
-    if max(tidy_c.n_chunks("all")) > 1:
-        # a partition read from a scan comes in many chunks: one copy makes every pass cheaper
-        tidy_c = tidy_c.rechunk()
+    # a partition read from a scan comes in many chunks: one copy makes every pass cheaper
+    # (columns already in one piece are left as they are)
+    tidy_c = schema.conform(tidy).rechunk()
     n = tidy_c.height
     nr, ni, nm = (len(ctx.labels.get(c, ())) for c in ("region", "industry", "measure"))
     rc = ctx.codes(tidy_c["region"], "region").alias("rc")
