@@ -228,7 +228,7 @@ class TableBuilder:
         elif growth_head is not None and indicators is not None:
             self._no_clusters = (indicators.head(0).drop(_CODE_COLS), growth_head)
         if indicators is not None:
-            plain_ind = indicators.drop(_CODE_COLS[2:] if label_codes else _CODE_COLS)
+            plain_ind = indicators.drop(CODES["measure"] if label_codes else _CODE_COLS)
             del indicators
             if wanted("indicators"):
                 yield "indicators", plain_ind

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from lqcalc.config import RunConfig
+from lqcalc.schema import CODES
 from lqcalc.errors import InternalError, UsageError
 
 #: Output tables written as Parquet, in this order.
@@ -99,7 +100,8 @@ def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[s
     if good is None or good.height != rows or rows == 0:
         return None
     out = {}
-    for col, code in (("region", "_rc"), ("industry", "_ic")):
+    for col in ("region", "industry"):
+        code = CODES[col]
         if code in good.columns and good[code].null_count() == 0 and int(good[code].max()) < len(labels[col]):
             out[col] = (labels[col], good[code])
     return out or None
@@ -186,7 +188,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             if not builder.needs(part.years):
                 continue  # validated and kept in tidy, but no table asked for reads these years
             # integer codes first: the denominators' windows and every table group on them
-            coded = all(c in good.columns for c in ("_rc", "_ic", "_mc"))   # the rules' codes of the labels
+            coded = all(c in good.columns for c in CODES.values())   # the rules' codes of the labels
             totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
             del good
             resolved.setdefault("reference_region", totals.reference_region)
@@ -199,7 +201,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                 codes = None
                 if coded and name == "indicators":
                     codes = _label_codes(df, df.height, labels)
-                    df = df.drop("_rc", "_ic")
+                    df = df.drop(CODES["region"], CODES["industry"])
                 app.write(name, df, coded=codes, last=builder.last_rows(name, part.years))
                 del df
                 stages.start("indicators")
