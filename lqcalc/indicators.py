@@ -641,13 +641,19 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("_plant_hhi"))
     x = pl.col("value")
     df = lf.collect(engine=ROW_ENGINE)
+    # rows grouped by industry (row order kept within each industry): every group sum below is
+    # a window over a contiguous run, and the Lorenz curve sorts within runs only
     k = pack_keys(df, ckeys)
-    if k is not None:
-        df = df.with_columns(k.alias("_k"))
-        gkeys = ["_k"]
-    else:
-        gkeys = ckeys
-    lf = _with_closed_shares(df, "value", "region_total", gkeys)
+    if k is None:
+        k = df.select(pl.struct(ckeys).rank("dense").cast(pl.UInt64))[ckeys[0]]
+    order = group_order(k)
+    rows = df.select(k.alias("_k"), "value", "region_total", "_estabs", "_plant_hhi",
+                     pl.int_range(df.height, dtype=pl.get_index_type()).alias("_row"),
+                     pl.col("industry_name").is_not_null().alias("_has_name"),
+                     pl.col("unit").is_not_null().alias("_has_unit"))[order]
+    rows = rows.with_columns(pl.col("_k").set_sorted())
+    gkeys = ["_k"]
+    lf = _with_closed_shares(rows, "value", "region_total", gkeys)
     p, a, b = pl.col("_p"), pl.col("_a"), pl.col("_b")
     lq_key = conc.lq_order_key(a, b)
     ok_est = x.is_not_null() & (pl.col("_estabs") > 0)
@@ -664,10 +670,11 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         (conc.dissimilarity_term(a, b) ** 2).alias("_g"),
         conc.hhi_term(b).alias("_b2"),
     )
-    out = lf.group_by(gkeys).agg(
-        *[pl.col(c).first() for c in keys if c not in gkeys],
-        pl.col("industry_name").drop_nulls().first(),
-        pl.col("unit").drop_nulls().first(),
+    terms = lf.collect(engine=ROW_ENGINE).with_columns(pl.col("_k").set_sorted())
+    out = terms.group_by(gkeys).agg(
+        pl.col("_row").first().alias("_first"),
+        pl.col("_row").filter(pl.col("_has_name")).first().alias("_name_row"),
+        pl.col("_row").filter(pl.col("_has_unit")).first().alias("_unit_row"),
         x.count().alias("n_regions"),
         x.sum().alias("regions_total"),
         pl.col("_p2").sum().alias("hhi"),
@@ -681,6 +688,11 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         pl.col("_plant_hhi").drop_nulls().first().alias("_ph"),
         pl.col("_a").count().alias("_n_pairs"),
     )
+    # the labels of each industry: its first row, and its first row with a name and a unit
+    out = out.with_columns(
+        *[df[c].gather(out["_first"]) for c in keys],
+        df["industry_name"].gather(out["_name_row"]), df["unit"].gather(out["_unit_row"]),
+    ).lazy()
     n, tot = pl.col("n_regions"), pl.col("regions_total")
     has = (n > 0) & (tot != 0)
     pair_ok = has & (pl.col("_n_pairs") > 0)
@@ -714,6 +726,20 @@ def industry_table(indicators: pl.DataFrame, settings: dict[str, Any], estab: st
         "industry", "industry_name", "year", "measure", "region_level", "unit", "n_regions", "regions_total",
         "hhi", "hhi_norm", "hoover_loc", "krugman_conc", "gini_loc", "cr4", "plant_hhi", "eg_gamma", "null_reason",
     )
+
+
+def group_order(key: pl.Series) -> pl.Series:
+    """Row positions that put the rows of each ``key`` value together, groups in ascending
+    key order and rows in their own order within a group (a stable sort by ``key``).
+
+    Polars' group-by lists each group's rows in row order; it finds the groups of one
+    3.2M-row year (1,000 industries) in 0.08 s, where a stable sort takes 0.2-0.3 s.
+
+    >>> group_order(pl.Series([2, 0, 2, 1, 0])).to_list()
+    [1, 4, 3, 0, 2]
+    """
+    frame = pl.DataFrame({"k": key}).with_row_index("i")
+    return frame.group_by("k").agg("i").sort("k")["i"].explode()
 
 
 def is_estab_col(estab: str | None) -> pl.Expr:
