@@ -73,6 +73,45 @@ def _sorted(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     return df.sort(keys, nulls_last=True)
 
 
+def _sorted_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """:func:`_sorted`, with the string keys ordered through their integer codes
+    (:data:`CODES`): the few distinct labels are sorted, and the rows by one integer key.
+
+    Sorting 3.2M rows by region and industry strings takes 0.7-0.9 s; ranking the labels
+    and sorting one integer a fraction of that. Falls back to :func:`_sorted` when a key is
+    null, a code column is missing or the key would not fit in 63 bits.
+
+    >>> df = with_codes(pl.DataFrame({"region": ["b", "a", "b", "a"], "industry": ["y", "y", "x", "x"],
+    ...                               "measure": "m", "year": 2020}))
+    >>> _sorted_by_codes(df, ["region", "industry", "year"]).select("region", "industry").rows()
+    [('a', 'x'), ('a', 'y'), ('b', 'x'), ('b', 'y')]
+    """
+    n = df.height
+    if n <= 1 or any(df[k].null_count() for k in keys):
+        return _sorted(df, keys)
+    key, span = pl.repeat(0, n, dtype=pl.UInt64, eager=True), 1
+    for k in keys:
+        if df.schema[k].is_integer():
+            lo, hi = df[k].min(), df[k].max()
+            rank, size = (df[k].cast(pl.Int64) - lo).cast(pl.UInt64), int(hi) - int(lo) + 1
+        elif df.schema[k] == pl.String and CODES.get(k) in df.columns:
+            code = CODES[k]
+            labels = df.select(code, k).unique(subset=code).sort(k)
+            lookup = pl.repeat(0, int(labels[code].max()) + 1, dtype=pl.UInt64, eager=True)
+            lookup = lookup.scatter(labels[code], pl.int_range(labels.height, dtype=pl.UInt64, eager=True))
+            rank, size = lookup.gather(df[code]), labels.height
+        else:
+            return _sorted(df, keys)
+        span *= size
+        if span >= 2**63:
+            return _sorted(df, keys)
+        key = key * size + rank
+    if key.is_sorted():
+        return df
+    order = pl.DataFrame({"k": key}).with_row_index("i").sort("k", maintain_order=True)["i"]
+    return df[order]
+
+
 def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     """Add exact ``UInt32`` codes of ``region``, ``industry`` and ``measure`` (``_rc``,
     ``_ic``, ``_mc``; null for a null code), unless they are there already.
@@ -363,7 +402,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
             frame = (df.select(needed)[rows.gather(at)] if needed
                      else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
-            text = frame.select(reason.cast(pl.String).alias("r"))["r"]
+            text = frame.lazy().select(reason.cast(pl.String).alias("r")).collect(engine=ROW_ENGINE)["r"]
             if text.len() != len(at):    # a literal: one value for every row
                 text = pl.repeat(text[0], len(at), dtype=pl.String, eager=True)
             if text.null_count():     # a reason that does not apply on some of these rows
@@ -391,7 +430,11 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             where.append(gone)
             texts.append(pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))
     if where:
-        out = out.scatter(pl.concat(where), pl.concat(texts))
+        # the texts put in place by gathering them (a string scatter rebuilds the column)
+        text = pl.concat([*texts, pl.Series([None], dtype=pl.String)], rechunk=True)
+        at = pl.repeat(text.len() - 1, n, dtype=pl.get_index_type(), eager=True)
+        out = text.gather(at.scatter(pl.concat(where), pl.int_range(text.len() - 1, dtype=pl.get_index_type(),
+                                                                    eager=True))).alias("null_reason")
     return out
 
 
@@ -926,6 +969,24 @@ def growth_table(base: pl.DataFrame, periods: pl.DataFrame, total_code: str, tot
 
 
 # --------------------------------------------------------------------------- clusters
+def _join_aligned(left: pl.DataFrame, right: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``left`` with the other columns of ``right`` joined on ``keys`` (a left join; a key
+    is at most once in ``right``). When ``right`` lists the same keys in the same rows as
+    ``left`` (the growth and the indicators of one end year), the columns are put side by
+    side without a join (3.2M rows: 0.9 s less).
+
+    >>> left = pl.DataFrame({"k": [1, 2, 3], "a": ["x", "y", "z"]})
+    >>> _join_aligned(left, pl.DataFrame({"k": [1, 2, 3], "b": [1.0, 2.0, 3.0]}), ["k"])["b"].to_list()
+    [1.0, 2.0, 3.0]
+    >>> _join_aligned(left, pl.DataFrame({"k": [3, 1], "b": [3.0, 1.0]}), ["k"])["b"].to_list()
+    [1.0, None, 3.0]
+    """
+    if (left.height == right.height and not any(left[k].null_count() for k in keys)
+            and left.select(keys).equals(right.select(keys))):
+        return left.hstack(right.drop(keys))
+    return left.join(right, on=keys, how="left", maintain_order="left")
+
+
 def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict[str, Any],
                   estab: str | None, end_year: int | None) -> pl.DataFrame:
     """Cluster classes of every region x industry x measure of the end year."""
@@ -935,24 +996,33 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
     joint = all(k in indicators.columns and k in growth.columns for k in CODES.values())
     key3 = list(CODES.values()) if joint else list(CODES)
     indicators = with_codes(indicators)
-    rows = indicators.lazy().filter(year_pred)
+    used = ["region", "region_name", "industry", "industry_name", "year", "measure", "unit", "region_level", "value",
+            "lq", "lq_ci_low", "lq_ci_high", *CODES.values()]
+    rows = indicators.lazy().filter(year_pred).select(used).collect(engine=ROW_ENGINE)
     g = growth.lazy().filter((pl.col("period") == "total") & ~pl.col("is_total_industry")).select(
-        *key3, "growth", "cagr", "reference_growth", "relative_growth")
-    lf = rows.join(g, on=key3, how="left", maintain_order="left")
+        *key3, "growth", "cagr", "reference_growth", "relative_growth").collect(engine=ROW_ENGINE)
+    rows = _join_aligned(rows, g, key3)
+    del g
     if estab is not None:
         est = indicators.lazy().filter(year_pred & (pl.col("measure") == estab)).select(
             "_rc", "_ic", pl.col("value").alias("establishments"))
-        lf = lf.join(est, on=["_rc", "_ic"], how="left", maintain_order="left")
+        rows = rows.lazy().join(est, on=["_rc", "_ic"], how="left", maintain_order="left").collect(engine=ROW_ENGINE)
     else:
-        lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments"))
+        rows = rows.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments"))
+    # the rows in the table's order before the classes exist: fewer columns to move
+    lf = _sorted_by_codes(rows, KEY_ORDER).lazy()
+    del rows
     grp = ["_ic", "year", "_mc", "region_level"]
     s = settings
-    lf = lf.with_columns(
-        pl.col("lq").quantile(s["strong_lq_percentile"], interpolation="linear").over(grp).alias("lq_cutoff"),
-        pl.col("value").quantile(s["strong_size_percentile"], interpolation="linear").over(grp).alias("size_cutoff"),
-        pl.col("establishments").quantile(s["strong_size_percentile"], interpolation="linear").over(grp)
-        .alias("establishments_cutoff"),
-    )
+    # the cutoffs of each industry: one group-by, joined back on the (integer) group keys
+    cutoffs = [pl.col("lq").quantile(s["strong_lq_percentile"], interpolation="linear").alias("lq_cutoff"),
+               pl.col("value").quantile(s["strong_size_percentile"], interpolation="linear").alias("size_cutoff")]
+    if estab is not None:
+        cutoffs.append(pl.col("establishments").quantile(s["strong_size_percentile"], interpolation="linear")
+                       .alias("establishments_cutoff"))
+    lf = lf.join(lf.group_by(grp).agg(cutoffs), on=grp, how="left", nulls_equal=True, maintain_order="left")
+    if estab is None:   # no establishment counts: no cutoff
+        lf = lf.with_columns(pl.lit(None, dtype=pl.Float64).alias("establishments_cutoff"))
     hg = cl.high_growth("growth", "reference_growth", s["growth_threshold"])
     lf = lf.with_columns(
         cl.nesta_class("lq", hg, s["concentration_lq"]).alias("class_nesta"),
@@ -974,13 +1044,12 @@ def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict
         coded_reason([(~lq_null & pl.col("lq_ci_low").is_null(), "ci_cluster: no confidence interval (see indicators)")]),
     ]
     lf = lf.with_columns(join_reasons(reasons).alias("null_reason"))
-    out = lf.select(
+    return lf.select(
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "region_level",
         pl.col("value").alias("size"), "establishments", "lq", "lq_ci_low", "lq_ci_high", "growth", "cagr",
         "reference_growth", "relative_growth", "lq_cutoff", "size_cutoff", "class_nesta", "class_quadrant",
         "strong_cluster", "class_threshold", "ci_cluster", "null_reason",
     ).collect(engine=ENGINE)
-    return _sorted(out, KEY_ORDER)
 
 
 # --------------------------------------------------------------------------- intensity

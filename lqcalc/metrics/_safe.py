@@ -60,7 +60,7 @@ def safe_div(num: ExprLike, den: ExprLike) -> pl.Expr:
     # each input is referenced once so that nested ratios stay small expression trees;
     # with finite inputs a non-zero denominator can only give NaN (0/0 is excluded) or,
     # on overflow, inf: both become null
-    return pl.when(d != 0).then(n / d).replace(_NON_FINITE, None)
+    return (n / d).replace(_NON_FINITE, None)
 
 
 def first_reason(*cases: tuple[pl.Expr, str]) -> pl.Expr:
