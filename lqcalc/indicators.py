@@ -596,10 +596,14 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     gdf = ind_codes.select(
         "_ic", pl.col("industry").replace_strict({c: group_ids.get(g) for c, g in groups.items()}, default=None,
                                                  return_dtype=pl.UInt32).alias("_gc"))
+    # the group of each row looked up by its industry code (a gather, not a join)
+    size = int(gdf["_ic"].max()) + 1 if gdf.height else 1
+    group_of = pl.Series([None], dtype=pl.UInt32).extend_constant(None, size - 1).scatter(gdf["_ic"], gdf["_gc"])
     keys = ["region", "year", "measure"]
     ckeys = ["_rc", "year", "_mc"]
-    df = (rows.select(*keys, "_rc", "_mc", "_ic", "region_name", "unit", "value", "reference_value")
-          .join(gdf.lazy(), on="_ic", how="left", maintain_order="left").collect(engine=ROW_ENGINE))
+    df = rows.select(*keys, "_rc", "_mc", "_ic", "region_name", "unit", "value", "reference_value").collect(
+        engine=ROW_ENGINE)
+    df = df.with_columns(group_of.gather(df["_ic"]).alias("_gc"))
     k, kg = pack_keys(df, ckeys), pack_keys(df, [*ckeys, "_gc"])
     if k is not None and kg is not None:
         df = df.with_columns(k.alias("_k"), kg.alias("_kg"))
