@@ -262,13 +262,18 @@ def _period(s: pl.Series) -> int | None:
     first = s[0]
     if first is None or n < 8:
         return None
-    at = (s == first).fill_null(False).arg_true()
-    if at.len() < 4 or n % at.len():
-        return None
-    period = n // at.len()
-    if int(at[1]) != period or not (at == pl.int_range(0, n, period, dtype=at.dtype, eager=True)).all():
-        return None
-    # each label equals the one a block before it (no tiled copy of the labels is built)
+    # the candidate: where the first label comes again (looked for in a growing head only)
+    period, width = None, 4096
+    while period is None:
+        head = s.slice(1, min(width, n // 4))
+        at = (head == first).fill_null(False).arg_true()
+        if at.len():
+            period = int(at[0]) + 1
+        elif head.len() < width:
+            return None
+        width *= 8
+    # each label equals the one a block before it: the labels repeat the first block to the
+    # end (no tiled copy of the labels is built)
     return period if s.slice(period).equals(s.slice(0, n - period)) else None
 
 
