@@ -268,17 +268,17 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
         "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE).lazy()
     parents, has_hierarchy = region_parents(base, hierarchy)
-    regions = _code_names(rows, "_rc", "region")
-    levels = region_levels(regions, parents)
-    present = set(regions)
-    par_df = pl.DataFrame(
-        {"region": list(levels), "region_level": [levels[r] for r in levels],
-         "parent_region": [parents.get(r) for r in levels]},
-        schema={"region": pl.String, "region_level": pl.Int32, "parent_region": pl.String},
-    )
     x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
     lf = rows
     if has_hierarchy:
+        regions = _code_names(rows, "_rc", "region")
+        levels = region_levels(regions, parents)
+        present = set(regions)
+        par_df = pl.DataFrame(
+            {"region": list(levels), "region_level": [levels[r] for r in levels],
+             "parent_region": [parents.get(r) for r in levels]},
+            schema={"region": pl.String, "region_level": pl.Int32, "parent_region": pl.String},
+        )
         lf = lf.join(par_df.lazy(), on="region", how="left", nulls_equal=True, maintain_order="left")
         pvals = rows.select(
             pl.col("region").alias("parent_region"), "industry", "year", "measure",
@@ -1094,6 +1094,8 @@ def intensity_table(base: pl.DataFrame, specs: list[str]) -> pl.DataFrame:
     schema = {"intensity": pl.String, "region": pl.String, "region_name": pl.String, "industry": pl.String,
               "industry_name": pl.String, "year": pl.Int32, "numerator": pl.Float64, "denominator": pl.Float64,
               "unit": pl.String, "value": pl.Float64, "null_reason": pl.String}
+    if not specs:
+        return pl.DataFrame(schema=schema)
     measures = base["measure"].unique().drop_nulls().to_list()
     parts = []
     for spec in specs:
@@ -1110,8 +1112,6 @@ def intensity_table(base: pl.DataFrame, specs: list[str]) -> pl.DataFrame:
             sh.intensity_reason("numerator", "denominator", "intensity").alias("null_reason"),
         )
         parts.append(j.select(list(schema)).collect(engine=ENGINE))
-    if not parts:
-        return pl.DataFrame(schema=schema)
     return _sorted(pl.concat(parts, how="vertical_relaxed"), ["intensity", "region", "industry", "year"])
 
 
