@@ -856,8 +856,7 @@ def _pair_join(frame: pl.DataFrame, periods: pl.DataFrame, keys: list[str], cols
         first, last = periods.row(0, named=True)["start_year"], periods.row(0, named=True)["end_year"]
         end = frame.filter(pl.col("year") == last)
         start = frame.filter(pl.col("year") == first).select(*keys, *renamed)
-        if (end.height == start.height and not any(end[k].null_count() for k in keys)
-                and end.select(keys).equals(start.select(keys))):
+        if _same_keys(end, start, keys):
             return end.with_columns(
                 pl.lit(first, dtype=periods.schema["start_year"]).alias("start_year"),
                 pl.lit(periods["period"][0], dtype=pl.String).alias("period"),
@@ -1013,10 +1012,22 @@ def _join_aligned(left: pl.DataFrame, right: pl.DataFrame, keys: list[str]) -> p
     >>> _join_aligned(left, pl.DataFrame({"k": [3, 1], "b": [3.0, 1.0]}), ["k"])["b"].to_list()
     [1.0, None, 3.0]
     """
-    if (left.height == right.height and not any(left[k].null_count() for k in keys)
-            and left.select(keys).equals(right.select(keys))):
+    if _same_keys(left, right, keys):
         return left.hstack(right.drop(keys))
     return left.join(right, on=keys, how="left", maintain_order="left")
+
+
+def _same_keys(a: pl.DataFrame, b: pl.DataFrame, keys: list[str]) -> bool:
+    """Whether ``a`` and ``b`` hold the same non-null ``keys`` in the same rows (then a join
+    on them pairs row *i* with row *i*, given unique keys).
+
+    >>> _same_keys(pl.DataFrame({"k": [1, 2]}), pl.DataFrame({"k": [1, 2]}), ["k"])
+    True
+    >>> _same_keys(pl.DataFrame({"k": [1, None]}), pl.DataFrame({"k": [1, None]}), ["k"])
+    False
+    """
+    return (a.height == b.height and not any(a[k].null_count() for k in keys)
+            and a.select(keys).equals(b.select(keys)))
 
 
 def cluster_table(indicators: pl.DataFrame, growth: pl.DataFrame, settings: dict[str, Any],
