@@ -430,11 +430,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             where.append(gone)
             texts.append(pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))
     if where:
-        # the texts put in place by gathering them (a string scatter rebuilds the column)
-        text = pl.concat([*texts, pl.Series([None], dtype=pl.String)], rechunk=True)
-        at = pl.repeat(text.len() - 1, n, dtype=pl.get_index_type(), eager=True)
-        out = text.gather(at.scatter(pl.concat(where), pl.int_range(text.len() - 1, dtype=pl.get_index_type(),
-                                                                    eager=True))).alias("null_reason")
+        out = out.scatter(pl.concat(where), pl.concat(texts))
     return out
 
 
