@@ -276,6 +276,41 @@ def test_tables_are_deterministic():
             assert a[name].equals(b[name]), name
 
 
+def test_growth_and_clusters_pair_cells_alike_by_position_and_by_join():
+    # a balanced panel pairs its start and end year row by row (the same cells in the same
+    # rows), and clusters take growth the same way; the same cells in another order, or a
+    # panel with a cell missing from one year, go through the joins: the tables must agree
+    from polars.testing import assert_frame_equal
+
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    rows = [(f"R{r:02d}", f"{10 + i // 5}{i % 5}", y, float(rng.integers(0, 400)))
+            for r in range(30) for i in range(20) for y in (2015, 2020)]
+    tidy = frame(rows).with_columns(unit=pl.lit("persons"))
+    first, last = (tidy.filter(pl.col("year") == y) for y in (2015, 2020))
+    by_position = build(tidy)
+    by_join = build(pl.concat([first, last.sample(fraction=1.0, shuffle=True, seed=3)]))
+    keys = {"growth": ["region", "industry", "measure", "period"], "clusters": ["region", "industry", "measure"]}
+    for name, k in keys.items():
+        assert by_position[name].height == by_join[name].height > 500
+        assert_frame_equal(by_position[name].sort(k), by_join[name].sort(k), rel_tol=1e-12, abs_tol=1e-12)
+    # clusters are in key order either way
+    assert by_join["clusters"].equals(by_join["clusters"].sort(keys["clusters"]))
+
+    # a cell only in the end year and one only in the start year
+    gone_start = (pl.col("region") == "R03") & (pl.col("industry") == "111")
+    gone_end = (pl.col("region") == "R07") & (pl.col("industry") == "124")
+    unbalanced = build(pl.concat([first.filter(~gone_start), last.filter(~gone_end)]))
+    g = unbalanced["growth"].filter(~pl.col("is_total_industry"))
+    assert g.height == by_position["growth"].filter(~pl.col("is_total_industry")).height - 1
+    lone = g.filter(gone_start)
+    assert lone["growth"].to_list() == [None] and "growth" in lone["null_reason"][0]
+    same = g.filter(~gone_start).join(by_position["growth"], on=keys["growth"], suffix="_b")
+    assert same.height == g.height - 1
+    assert (same["growth"] - same["growth_b"]).abs().max() < 1e-12
+
+
 def test_eg_gamma_with_a_supplied_plant_hhi():
     # two regions of equal size; the industry sits 90/10; plant HHI 0.1 given on the reference row
     rows = [("A", "x", 2020, 90.0), ("A", "y", 2020, 10.0), ("B", "x", 2020, 10.0), ("B", "y", 2020, 90.0)]
