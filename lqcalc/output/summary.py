@@ -250,9 +250,11 @@ def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> di
     """``cluster_classes`` (the cells some rule marks, the strongest ``limit`` of them) and
     ``cluster_class_counts`` (with the number of marked cells in its :data:`MARKED` row).
 
-    The counts of every class column come from one pass; a cell meets a rule when its class
-    is one of the values counted there that mean a cluster (a list of a few values instead
-    of lowercasing every cell). Ties in rules met and LQ keep the order of ``clusters``.
+    The counts of every class column, and of the marked cells, come from one pass (one
+    group-by on the class columns together: a few dozen combinations); a cell meets a rule
+    when its class is one of the values counted there that mean a cluster (a list of a few
+    values instead of lowercasing every cell). Ties in rules met and LQ keep the order of
+    ``clusters``.
 
     >>> c = pl.DataFrame({"region": ["a", "b", "c"], "industry": "x", "lq": [1.5, 3.0, 0.5],
     ...                   "strong_cluster": [True, True, False], "class_threshold": ["LQ >= 1.25", "LQ >= 2.0", "below"]})
@@ -269,24 +271,28 @@ def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> di
     if not classes:
         return out
     shown_as_text = {c: pl.col(c).cast(pl.String) if schema[c] == pl.Boolean else pl.col(c) for c in classes}
-    row = collect(clusters.select(shown_as_text[c].value_counts(sort=True).implode() for c in classes))
-    counts, met = [], []
+    # the cells of each combination of classes (a few dozen): the counts of every column and
+    # of the marked cells come from them (3.2M cells: 0.3 s instead of 0.85 + 0.14 s)
+    combos = collect(clusters.group_by([shown_as_text[c].alias(c) for c in classes]).agg(pl.len().alias("_n")))
+    counts, met, met_text = [], [], []
     for c in classes:
-        vc = row[c].explode().struct.unnest()
-        vc = vc.rename({vc.columns[0]: "class", vc.columns[1]: "count"})
-        counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count").cast(pl.Int64)))
+        vc = (combos.group_by(c).agg(pl.col("_n").sum().cast(pl.Int64).alias("count"))
+              .sort(["count", c], descending=[True, False], nulls_last=True).rename({c: "class"}))
+        counts.append(vc.select(pl.lit(c).alias("rule"), pl.col("class"), pl.col("count")))
         if schema[c] == pl.Boolean:
             met.append(pl.col(c).fill_null(False))
+            met_text.append((pl.col(c) == "true").fill_null(False))
         else:
             values = vc["class"].drop_nulls()
             marked = values.filter(~values.str.to_lowercase().is_in(list(NOT_A_CLUSTER)))
             met.append(pl.col(c).is_in(marked.implode()).fill_null(False))
+            met_text.append(met[-1])
     rules_met = pl.sum_horizontal([m.cast(pl.Int32) for m in met]).alias("rules_met")
     shown = [c for c in ("region", "region_name", "industry", "industry_name", "year", "measure",
                          *CLUSTER_NUMBERS) if c in schema] + ["rules_met"] + classes
     sort_by = ["rules_met"] + [c for c in ("lq",) if c in schema]
     marked_cells = clusters.with_columns(rules_met).filter(pl.col("rules_met") > 0)
-    n_marked = collect(marked_cells.select(pl.len())).item()
+    n_marked = int(combos.filter(pl.any_horizontal(met_text))["_n"].sum())
     marked_rows = collect(marked_cells.select(shown).sort(sort_by, descending=True, nulls_last=True,
                                                           maintain_order=True).head(limit))
     counts.append(pl.DataFrame({"rule": [MARKED[0]], "class": [MARKED[1]], "count": [n_marked]},
