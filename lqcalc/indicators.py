@@ -97,9 +97,8 @@ def _sorted_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         elif df.schema[k] == pl.String and CODES.get(k) in df.columns:
             code = CODES[k]
             labels = df.select(code, k).unique(subset=code).sort(k)
-            lookup = pl.repeat(0, int(labels[code].max()) + 1, dtype=pl.UInt64, eager=True)
-            lookup = lookup.scatter(labels[code], pl.int_range(labels.height, dtype=pl.UInt64, eager=True))
-            rank, size = lookup.gather(df[code]), labels.height
+            ranks = _by_code(labels[code], pl.int_range(labels.height, dtype=pl.UInt64, eager=True))
+            rank, size = ranks.gather(df[code]), labels.height
         else:
             return _sorted(df, keys)
         span *= size
@@ -110,6 +109,20 @@ def _sorted_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         return df
     order = pl.DataFrame({"k": key}).with_row_index("i").sort("k", maintain_order=True)["i"]
     return df[order]
+
+
+def _by_code(codes: pl.Series, values: pl.Series) -> pl.Series:
+    """A lookup indexed by integer codes: ``values[i]`` at position ``codes[i]``, null at the
+    codes not given. ``_by_code(codes, values).gather(c)`` maps the codes ``c`` of every row
+    without a join.
+
+    >>> _by_code(pl.Series([2, 0], dtype=pl.UInt32), pl.Series(["b", "a"])).to_list()
+    ['a', None, 'b']
+    """
+    if codes.len() == 0:
+        return values.head(0)
+    out = pl.Series(values.name, [None], dtype=values.dtype).extend_constant(None, int(codes.max()))
+    return out.scatter(codes, values)
 
 
 def with_codes(df: pl.DataFrame) -> pl.DataFrame:
@@ -477,9 +490,9 @@ def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     integer column are several times faster than over several string columns.
 
     A column of one value without nulls (the year, the measure or the period of a one-year
-    partition) adds nothing and is left out, and a single unsigned integer column left without nulls is
-    the key itself: in the usual partition the key of region x year x measure is the
-    region code, in the order of the rows.
+    partition) adds nothing and is left out, and a single unsigned integer column left
+    without nulls is the key itself: in the usual partition the key of region x year x
+    measure is the region code, in the order of the rows.
 
     >>> df = pl.DataFrame({"r": ["b", "a", "b", None], "y": [2020, 2021, 2020, 2020]})
     >>> k = pack_keys(df, ["r", "y"])
@@ -593,8 +606,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
         "_ic", pl.col("industry").replace_strict({c: group_ids.get(g) for c, g in groups.items()}, default=None,
                                                  return_dtype=pl.UInt32).alias("_gc"))
     # the group of each row looked up by its industry code (a gather, not a join)
-    size = int(gdf["_ic"].max()) + 1 if gdf.height else 1
-    group_of = pl.Series([None], dtype=pl.UInt32).extend_constant(None, size - 1).scatter(gdf["_ic"], gdf["_gc"])
+    group_of = _by_code(gdf["_ic"], gdf["_gc"])
     keys = ["region", "year", "measure"]
     ckeys = ["_rc", "year", "_mc"]
     df = rows.select(*keys, "_rc", "_mc", "_ic", "region_name", "unit", "value", "reference_value").collect(
