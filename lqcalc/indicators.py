@@ -861,13 +861,13 @@ def _pair_join(frame: pl.DataFrame, periods: pl.DataFrame, keys: list[str], cols
     renamed = [pl.col(c).alias(c + "0") for c in cols]
     one_each = periods.height > 0 and periods["end_year"].n_unique() == periods.height
     if periods.height == 1:
-        first, last = periods.row(0, named=True)["start_year"], periods.row(0, named=True)["end_year"]
-        end = frame.filter(pl.col("year") == last)
-        start = frame.filter(pl.col("year") == first).select(*keys, *renamed)
+        only = periods.row(0, named=True)
+        end = frame.filter(pl.col("year") == only["end_year"])
+        start = frame.filter(pl.col("year") == only["start_year"]).select(*keys, *renamed)
         if _same_keys(end, start, keys):
             return end.with_columns(
-                pl.lit(first, dtype=periods.schema["start_year"]).alias("start_year"),
-                pl.lit(periods["period"][0], dtype=pl.String).alias("period"),
+                pl.lit(only["start_year"], dtype=periods.schema["start_year"]).alias("start_year"),
+                pl.lit(only["period"], dtype=pl.String).alias("period"),
                 pl.col("year").alias("end_year"),
             ).hstack(start.drop(keys)).lazy()
         del end, start

@@ -58,8 +58,8 @@ def safe_div(num: ExprLike, den: ExprLike) -> pl.Expr:
     """
     n, d = as_expr(num).cast(pl.Float64), as_expr(den).cast(pl.Float64)
     # each input is referenced once so that nested ratios stay small expression trees;
-    # with finite inputs a non-zero denominator can only give NaN (0/0 is excluded) or,
-    # on overflow, inf: both become null
+    # with finite inputs a zero denominator gives inf or NaN (0/0) and an overflow inf:
+    # all of them become null
     return (n / d).replace(_NON_FINITE, None)
 
 

@@ -253,7 +253,8 @@ class ValidationContext:
 
 
 def _period(s: pl.Series) -> int | None:
-    """The length of a block that ``s`` repeats from start to end, if any (at most n / 4).
+    """The length of a block that ``s`` repeats from start to end, if any (at most n / 4;
+    the last repetition may stop short).
 
     >>> _period(pl.Series(["a", "b", "c"] * 4)), _period(pl.Series(["a", "b", "a", "c"] * 2))
     (3, None)
