@@ -145,9 +145,11 @@ def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     if not missing:
         return df
     exprs = []
+    one = set(schema.one_valued(df, [c for c, _k in missing]))
+    firsts = df.select(pl.col(c).first() for c in one).row(0, named=True) if one and df.height else {}
     for c, k in missing:
-        first = df[c][0] if df.height else None
-        if first is not None and df.select((pl.col(c) == first).all(ignore_nulls=False))[c][0]:
+        first = firsts.get(c)
+        if first is not None:
             # one value only (typically the measure): its code as a constant, no hash of every row
             code = pl.Series([first], dtype=pl.String).cast(pl.Categorical).to_physical()[0]
             exprs.append(pl.lit(code, dtype=pl.UInt32).alias(k))

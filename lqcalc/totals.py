@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from lqcalc import schema
 from lqcalc.errors import UsageError, closest, did_you_mean
 from lqcalc.hierarchy import leaf_codes, looks_like_total, nested_pairs, region_groups
 
@@ -70,8 +71,8 @@ def _varying(tidy: pl.DataFrame, cols: list[str]) -> list[str]:
     """
     if tidy.height == 0:
         return list(cols)
-    runs = tidy.select(pl.col(c).rle_id().max().alias(c) for c in cols).row(0)
-    return [c for c, last_run in zip(cols, runs) if last_run]
+    one = set(schema.one_valued(tidy, cols))
+    return [c for c in cols if c not in one]
 
 
 def _over(expr: pl.Expr, keys: list[str]) -> pl.Expr:

@@ -277,11 +277,21 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     tidy_c = schema.conform(tidy).rechunk()
     n = tidy_c.height
     nr, ni, nm = (len(ctx.labels.get(c, ())) for c in ("region", "industry", "measure"))
-    rc = ctx.codes(tidy_c["region"], "region").alias("rc")
+    # a key of one label (the measure named by --value-col) is coded without writing the
+    # label out on every row
+    one = set(schema.one_valued(tidy_c, ["region", "industry", "measure"])) if n else set()
+    firsts = tidy_c.select(pl.col(c).first() for c in one).row(0, named=True) if one else {}
+
+    def codes(c: str, name: str) -> pl.Series:
+        if firsts.get(c) is not None:
+            return ctx.constant_codes(firsts[c], c, n).alias(name)
+        return ctx.codes(tidy_c[c], c).alias(name)
+
+    rc = codes("region", "rc")
     if rc.is_sorted():   # tables sorted by region: group-bys on it take the sorted fast path
         rc = rc.set_sorted()
-    ic = ctx.codes(tidy_c["industry"], "industry").alias("ic")
-    mc = ctx.codes(tidy_c["measure"], "measure").alias("mc")
+    ic = codes("industry", "ic")
+    mc = codes("measure", "mc")
     df = tidy_c
     # blank text and missing markers (—, ..., NA) count as empty keys; the raw text is kept
     # for the listing
@@ -299,11 +309,11 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     ny = 1 if ymin is None else int(ymax) - int(ymin) + 2
     nym = ny * (nm + 1)
     ym_const = n == 0 or (year.null_count() in (0, n) and ymin == ymax and mc.min() == mc.max())
-    cols = [rc, ic, mc, df["value"], year, df["source_file"], df["source_line"]]
+    # the other columns taken as a frame: a column of one literal (the source file) stays one
+    work = pl.DataFrame([rc, ic, mc]).hstack(df.select("value", "year", "source_file", "source_line"))
     if not ym_const:
         yc = pl.col("year").cast(pl.Int64).sub(ymin - 1).fill_null(0) if ymin is not None else pl.lit(0)
-        cols.append(pl.DataFrame(cols).select((yc * (nm + 1) + pl.col("mc")).cast(_unsigned(nym)).alias("ym"))["ym"])
-    work = pl.DataFrame(cols)
+        work = work.with_columns((yc * (nm + 1) + pl.col("mc")).cast(_unsigned(nym)).alias("ym"))
     ym = pl.lit(0, pl.UInt32) if ym_const else pl.col("ym")
 
     def group(major: str, labels: int) -> tuple[pl.Expr, int]:

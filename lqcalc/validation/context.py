@@ -205,10 +205,7 @@ class ValidationContext:
         first = s[0]
         if first is not None and s.null_count() == 0 and (s == first).all():
             # one label (the measure of a partition, say)
-            table = self._code_table(column)[2]
-            if first not in table:
-                self._unknown(column, [first])
-            return pl.repeat(table[first], n, dtype=pl.UInt32, eager=True).alias(series.name)
+            return self.constant_codes(first, column, n).alias(series.name)
         ids = s.rle_id()
         runs = int(ids[-1]) + 1
         if runs * 4 < n:
@@ -222,6 +219,18 @@ class ValidationContext:
             idx = pl.int_range(0, n, dtype=pl.UInt32, eager=True) % period
             return self._map(s.head(period), column).gather(idx).alias(series.name)
         return self._map(s, column).alias(series.name)
+
+    def constant_codes(self, label: str, column: str, n: int) -> pl.Series:
+        """The code of ``label`` (see :meth:`codes`) on ``n`` rows.
+
+        >>> ctx = validation_context(pl.DataFrame({"region": ["b", "a"], "industry": "x", "measure": "m"}))
+        >>> ctx.constant_codes("b", "region", 2).to_list()
+        [1, 1]
+        """
+        table = self._code_table(column)[2]
+        if label not in table:
+            self._unknown(column, [label])
+        return pl.repeat(table[label], n, dtype=pl.UInt32, eager=True)
 
     def _map(self, s: pl.Series, column: str) -> pl.Series:
         enum, remap, _ = self._code_table(column)
