@@ -12,7 +12,7 @@ memory:
 * ``lq``: the LQ column alone over the base frame (``lqcalc.metrics.lq.lq``) — with
   ``denominators`` this is the "LQ stage" whose rows per second are reported;
 * ``tables``: every output table (:class:`lqcalc.builder.TableBuilder`), with the time of
-  each table function (``indicator_table``, ``growth_table``, ...) from a profile;
+  each table function (``indicator_table``, ``growth_table``, ...) from a timer around it;
 * ``write``: the Parquet files the run writes (tidy + tables, appended per partition).
 
 Usage::
@@ -23,9 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
-import pstats
 import resource
 import sys
 import tempfile
@@ -48,14 +46,27 @@ def progress(stage: str, seconds: float) -> None:
     print(f"stage {stage} {seconds:.2f} s, peak {peak_mb():.0f} MB", file=sys.stderr, flush=True)
 
 
-def table_function_times(prof: cProfile.Profile) -> dict[str, float]:
-    """Cumulative seconds of each function of ``lqcalc.indicators`` called by build_tables."""
-    st = pstats.Stats(prof)
-    out = {}
-    for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        if file.endswith("lqcalc/indicators.py") and func.endswith("_table"):
-            out[func] = round(out.get(func, 0.0) + ct, 4)
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+def time_table_functions() -> dict[str, float]:
+    """Time every table function (``*_table`` of ``lqcalc.indicators``) that
+    :class:`lqcalc.builder.TableBuilder` calls: each is wrapped with a timer in the builder's
+    namespace, and the returned dict fills with its cumulative seconds. A timer per call
+    costs nothing next to a table; a profiler (``cProfile``, which this script used at first)
+    slows every Python call inside them too."""
+    import lqcalc.builder as B
+    import lqcalc.indicators as I
+
+    spent: dict[str, float] = {}
+    for name in dir(I):
+        func = getattr(I, name)
+        if name.endswith("_table") and callable(func) and getattr(B, name, None) is func:
+            def timed(*args, _func=func, _name=name, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return _func(*args, **kwargs)
+                finally:
+                    spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+            setattr(B, name, timed)
+    return spent
 
 
 def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> dict:
@@ -69,6 +80,8 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
     from lqcalc.metrics import lq as lqm
     from lqcalc.output.appender import TableAppender
     from lqcalc.totals import attach_totals
+
+    spent = time_table_functions()
 
     cfg = RunConfig(inputs=[str(path)], read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
                                                          value_cols=["employment"]),
@@ -98,7 +111,6 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
     gate = PartitionGate(cfg, context)
     add("validate", t)
     builder = TableBuilder(cfg, years=years, measures=["employment"])
-    prof = cProfile.Profile()
     rows = lq_cells = 0
     table_rows: dict[str, int] = {}
     with tempfile.TemporaryDirectory(dir=path.parent) as d:
@@ -123,9 +135,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
             lq_cells += lq.height - lq["lq"].null_count()
             del lq, tidy, good
             t = time.perf_counter()
-            prof.enable()
             tables = builder.add(base)
-            prof.disable()
             add("tables", t)
             del base
             t = time.perf_counter()
@@ -148,7 +158,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
     res["validation_ok"] = bool(report.ok)
     res["lq_non_null"] = lq_cells
     res["lq_stage_rows_per_s"] = round(rows / (T["denominators"] + T["lq"]))
-    res["table_functions"] = table_function_times(prof)
+    res["table_functions"] = {k: round(v, 4) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
     res["table_rows"] = table_rows
     res["times"] = {k: round(v, 4) for k, v in T.items()}
     res["indicators_incl_validation_s"] = round(
