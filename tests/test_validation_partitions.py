@@ -213,6 +213,27 @@ def test_synthetic_table_with_a_problem_in_every_year():
         assert summary(merged) == summary(whole), groups
 
 
+def test_columns_set_to_one_literal_are_checked_like_written_out_ones():
+    """A key or source column given as one literal (the measure of --value-col, the source
+    file) is coded without being written out on every row: the report is the same."""
+    t = broken_synthetic()
+    written = pl.DataFrame([t[c] for c in t.columns])          # every column a full Series
+    ctx = validation_context(t)
+    for part in t.partition_by("year", maintain_order=True):
+        if part["measure"].n_unique() > 1:
+            continue
+        literal = part.with_columns(pl.lit(part["measure"][0]).alias("measure"),
+                                    pl.lit("in.csv").alias("source_file"))
+        plain = written.filter(pl.col("year") == part["year"][0])
+        assert summary(validate_tidy(literal, SYN, context=ctx)) == summary(validate_tidy(plain, SYN, context=ctx))
+    # one region (a literal) and one industry in a partition, against the whole table's labels
+    one = t.filter((pl.col("region") == "X1") & (pl.col("industry") == "a")).with_columns(
+        pl.lit("X1").alias("region"), pl.lit("a").alias("industry"))
+    plain = written.filter((pl.col("region") == "X1") & (pl.col("industry") == "a"))
+    assert summary(validate_tidy(one, SYN, context=ctx)) == summary(validate_tidy(plain, SYN, context=ctx))
+    assert validate_tidy(one, SYN, context=ctx).counts["duplicate_key"] == 2     # X1, a, 2018 twice
+
+
 def test_clean_multi_year_table():
     t = synthetic()
     whole = validate_tidy(t, SYN)
