@@ -145,8 +145,7 @@ def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     if not missing:
         return df
     exprs = []
-    one = set(schema.one_valued(df, [c for c, _k in missing]))
-    firsts = df.select(pl.col(c).first() for c in one).row(0, named=True) if one and df.height else {}
+    firsts = schema.single_values(df, [c for c, _k in missing])
     for c, k in missing:
         first = firsts.get(c)
         if first is not None:
@@ -474,14 +473,6 @@ def industry_groups(codes: list[str], digits: int) -> dict[str, str | None]:
     return out
 
 
-def _one_value(s: pl.Series) -> bool:
-    """Whether ``s`` (without nulls) holds one value: integers by their bounds, other
-    types by an equality test against the first value."""
-    if s.dtype.is_integer():
-        return s.min() == s.max()
-    return bool((s == s[0]).all()) if s.len() else True
-
-
 def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     """One exact ``UInt64`` group key for the columns ``cols`` of ``df`` (``None`` if it
     would not fit in 63 bits).
@@ -491,7 +482,7 @@ def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     when they share every column (no hashing, no collision). Grouping and window sums over one
     integer column are several times faster than over several string columns.
 
-    A column of one value without nulls (the year, the measure or the period of a one-year
+    A column of one value on every row (the year, the measure or the period of a one-year
     partition) adds nothing and is left out, and a single unsigned integer column left
     without nulls is the key itself: in the usual partition the key of region x year x
     measure is the region code, in the order of the rows.
@@ -507,7 +498,8 @@ def pack_keys(df: pl.DataFrame, cols: list[str]) -> pl.Series | None:
     [0, 0, 1, 2]
     """
     n = df.height
-    varying = [c for c in cols if not (n and df[c].null_count() == 0 and _one_value(df[c]))]
+    one = set(schema.one_valued(df, cols)) if n else set()
+    varying = [c for c in cols if c not in one]
     if not varying:
         return pl.repeat(0, n, dtype=pl.UInt64, eager=True).alias("_key")
     if len(varying) == 1 and df.schema[varying[0]].is_unsigned_integer() and df[varying[0]].null_count() == 0:

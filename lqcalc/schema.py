@@ -20,6 +20,8 @@ source_line    Int64   1-based line (CSV) or row (Excel) in that file
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 KEY = ["region", "industry", "year", "measure"]
@@ -81,6 +83,20 @@ def one_valued(df: pl.DataFrame, cols: list[str]) -> list[str]:
         return list(cols)
     same = df.select(pl.col(c).eq_missing(pl.col(c).first()).all().alias(c) for c in cols).row(0)
     return [c for c, one in zip(cols, same) if one]
+
+
+def single_values(df: pl.DataFrame, cols: list[str]) -> dict[str, Any]:
+    """The columns of ``cols`` whose every row holds one same non-null value, with that
+    value (see :func:`one_valued`).
+
+    >>> single_values(pl.DataFrame({"year": [2020, 2021], "measure": ["emp", "emp"], "u": [None, None]}), ["year", "measure", "u"])
+    {'measure': 'emp'}
+    """
+    one = one_valued(df, cols) if df.height else []
+    if not one:
+        return {}
+    firsts = df.select(pl.col(c).first() for c in one).row(0, named=True)
+    return {c: v for c, v in firsts.items() if v is not None}
 
 
 def empty() -> pl.DataFrame:

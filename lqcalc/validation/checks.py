@@ -279,8 +279,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     nr, ni, nm = (len(ctx.labels.get(c, ())) for c in ("region", "industry", "measure"))
     # a key of one label (the measure named by --value-col) is coded without writing the
     # label out on every row
-    one = set(schema.one_valued(tidy_c, ["region", "industry", "measure"])) if n else set()
-    firsts = tidy_c.select(pl.col(c).first() for c in one).row(0, named=True) if one else {}
+    firsts = schema.single_values(tidy_c, ["region", "industry", "measure"])
 
     def codes(c: str, name: str) -> pl.Series:
         if firsts.get(c) is not None:
