@@ -90,13 +90,17 @@ def _sorted_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     if n <= 1 or any(df[k].null_count() for k in keys):
         return _sorted(df, keys)
     key, span = pl.repeat(0, n, dtype=pl.UInt64, eager=True), 1
+    one = set(schema.one_valued(df, keys))   # the year and measure of a one-year partition order nothing
     for k in keys:
+        if k in one:
+            continue
         if df.schema[k].is_integer():
             lo, hi = df[k].min(), df[k].max()
             rank, size = (df[k].cast(pl.Int64) - lo).cast(pl.UInt64), int(hi) - int(lo) + 1
         elif df.schema[k] == pl.String and CODES.get(k) in df.columns:
             code = CODES[k]
-            labels = df.select(code, k).unique(subset=code).sort(k)
+            first = df[code].arg_unique()    # one row per code (hashing integers, not the labels)
+            labels = pl.DataFrame({code: df[code].gather(first), k: df[k].gather(first)}).sort(k)
             ranks = _by_code(labels[code], pl.int_range(labels.height, dtype=pl.UInt64, eager=True))
             rank, size = ranks.gather(df[code]), labels.height
         else:
@@ -402,7 +406,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
     if missing:
         lacking = lacking.with_columns(pl.col(flags) & ~pl.col("_missing"))
     lacking = lacking.with_columns(pl.sum_horizontal(flags).alias("_k"))
-    rows = lacking["_k"].gt(0).arg_true()
+    rows = schema.true_positions(lacking["_k"].gt(0))
     where: list[pl.Series] = []    # row positions in df ...
     texts: list[pl.Series] = []    # ... and their texts
     if len(rows):
@@ -410,7 +414,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
         evaluated = []     # (positions in sub, texts) of every part
         count = pl.repeat(0, len(rows), dtype=pl.UInt8, eager=True)   # texts of each row
         for i, (_c, reason) in enumerate(parts):
-            at = sub[flags[i]].arg_true()
+            at = schema.true_positions(sub[flags[i]])
             if not len(at):
                 continue
             needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
@@ -425,7 +429,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             count = count.scatter(at, count.gather(at) + 1)
             evaluated.append((i, at, text))
         several = count > 1
-        multi = several.arg_true()     # positions in sub of the rows that join texts, ascending
+        multi = schema.true_positions(several)     # positions in sub of the rows that join texts, ascending
         joined = [pl.Series(f, [None], dtype=pl.String).extend_constant(None, len(multi) - 1) for f in flags] \
             if len(multi) else []
         for i, at, text in evaluated:
@@ -439,7 +443,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             where.append(rows.gather(multi))
             texts.append(pl.DataFrame(joined).select(join_reasons([pl.col(f) for f in flags]).alias("r"))["r"])
     if missing:
-        gone = lacking["_missing"].arg_true()
+        gone = schema.true_positions(lacking["_missing"])
         if len(gone):
             where.append(gone)
             texts.append(pl.repeat(missing[1], len(gone), dtype=pl.String, eager=True))

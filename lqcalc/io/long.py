@@ -125,7 +125,7 @@ def _years(df: pl.DataFrame, col: str, *, file: str) -> tuple[pl.DataFrame, list
         fast = pl.col(col).cast(pl.Int32, strict=False)
         ok = (pl.col(col).str.len_bytes() == 4) & fast.is_between(1000, 9999)
         flags = df.select(ok.fill_null(False).alias("ok"), fast.alias("y"))
-        slow_idx = (~flags["ok"]).arg_true()
+        slow_idx = schema.true_positions(~flags["ok"])
         years = flags["y"].set(~flags["ok"], None)
         problems: list[Problem] = []
         if len(slow_idx):
@@ -170,7 +170,7 @@ def _numbers(df: pl.DataFrame, columns: list[str], *, file: str,
         fast = df.select(pl.col(c).cast(pl.Float64, strict=False) for c in text)
         slow = df.select(pl.any_horizontal(
             pl.col(c).is_not_null() & ~fast[c].is_finite().fill_null(False) for c in text).alias("slow"))["slow"]
-        slow_idx = slow.arg_true()
+        slow_idx = schema.true_positions(slow)
         values = {c: fast[c] for c in text}
         if len(slow_idx):
             sub, sub_problems, sub_counts = parse_numbers(df[slow_idx], text, file=file)

@@ -207,7 +207,7 @@ class ValidationContext:
         runs = int(ids[-1]) + 1
         if runs * 4 < n:
             # labels come in runs (sorted tables): look up one label per run
-            starts = (ids != ids.shift(1)).fill_null(True).arg_true()
+            starts = schema.true_positions((ids != ids.shift(1)).fill_null(True))
             return self._map(s.gather(starts), column).gather(ids).alias(series.name)
         period = _period(s)
         if period:
@@ -273,7 +273,7 @@ def _period(s: pl.Series) -> int | None:
     period, width = None, 4096
     while period is None:
         head = s.slice(1, min(width, n // 4))
-        at = (head == first).fill_null(False).arg_true()
+        at = schema.true_positions(head == first)
         if at.len():
             period = int(at[0]) + 1
         elif head.len() < width:
