@@ -826,9 +826,20 @@ def group_order(key: pl.Series) -> pl.Series:
     Polars' group-by lists each group's rows in row order; it finds the groups of one
     3.2M-row year (1,000 industries) in 0.08 s, where a stable sort takes 0.2-0.3 s.
 
+    When the keys repeat one block of distinct keys (:func:`lqcalc.schema.period`: every
+    region lists the same industries in the same order), the positions are counted out
+    directly: each group is one block position and every block after it (0.03 s instead).
+
     >>> group_order(pl.Series([2, 0, 2, 1, 0])).to_list()
     [1, 4, 3, 0, 2]
+    >>> group_order(pl.Series([2, 0, 1] * 3)).to_list()
+    [1, 4, 7, 2, 5, 8, 0, 3, 6]
     """
+    p = schema.period(key)
+    if p and key.head(p).n_unique() == p:
+        starts = key.head(p).arg_sort().cast(pl.Int64)
+        return pl.select(pl.int_ranges(pl.lit(starts), key.len(), p, dtype=pl.get_index_type()).alias("i")
+                         ).to_series().explode()
     frame = pl.DataFrame({"k": key}).with_row_index("i")
     return frame.group_by("k").agg("i").sort("k")["i"].explode()
 

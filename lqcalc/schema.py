@@ -111,6 +111,32 @@ def true_positions(mask: pl.Series) -> pl.Series:
     return pl.int_range(mask.len(), dtype=pl.UInt32, eager=True).filter(mask.fill_null(False)).alias(mask.name)
 
 
+def period(s: pl.Series) -> int | None:
+    """The length of a block that ``s`` repeats from start to end, if any (at most n / 4;
+    the last repetition may stop short): every region listing the same industries in the
+    same order.
+
+    >>> period(pl.Series(["a", "b", "c"] * 4)), period(pl.Series(["a", "b", "a", "c"] * 2))
+    (3, None)
+    """
+    n = s.len()
+    if n < 8 or (first := s[0]) is None:
+        return None
+    # the candidate: where the first label comes again (looked for in a growing head only)
+    p, width = None, 4096
+    while p is None:
+        head = s.slice(1, min(width, n // 4))
+        at = true_positions(head == first)
+        if at.len():
+            p = int(at[0]) + 1
+        elif head.len() < width:
+            return None
+        width *= 8
+    # each label equals the one a block before it: the labels repeat the first block to the
+    # end (no tiled copy of the labels is built)
+    return p if s.slice(p).equals(s.slice(0, n - p)) else None
+
+
 def empty() -> pl.DataFrame:
     """An empty tidy table."""
     return pl.DataFrame(schema=TIDY_SCHEMA)

@@ -209,7 +209,7 @@ class ValidationContext:
             # labels come in runs (sorted tables): look up one label per run
             starts = schema.true_positions((ids != ids.shift(1)).fill_null(True))
             return self._map(s.gather(starts), column).gather(ids).alias(series.name)
-        period = _period(s)
+        period = schema.period(s)
         if period:
             # the same labels in the same order in every block (every region lists every
             # industry): look up one block
@@ -256,32 +256,6 @@ class ValidationContext:
             return pl.Enum(list(labels)), remap, code
 
         return self._cached(("codes", column), make)
-
-
-def _period(s: pl.Series) -> int | None:
-    """The length of a block that ``s`` repeats from start to end, if any (at most n / 4;
-    the last repetition may stop short).
-
-    >>> _period(pl.Series(["a", "b", "c"] * 4)), _period(pl.Series(["a", "b", "a", "c"] * 2))
-    (3, None)
-    """
-    n = s.len()
-    first = s[0]
-    if first is None or n < 8:
-        return None
-    # the candidate: where the first label comes again (looked for in a growing head only)
-    period, width = None, 4096
-    while period is None:
-        head = s.slice(1, min(width, n // 4))
-        at = schema.true_positions(head == first)
-        if at.len():
-            period = int(at[0]) + 1
-        elif head.len() < width:
-            return None
-        width *= 8
-    # each label equals the one a block before it: the labels repeat the first block to the
-    # end (no tiled copy of the labels is built)
-    return period if s.slice(period).equals(s.slice(0, n - period)) else None
 
 
 def _as_lazy(table: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -427,7 +401,7 @@ def _distinct_pairs(frame: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
         values = pl.Series(a, [first], dtype=pl.String)
     elif int(col.head(1 << 16).rle_id().max()) * 8 < (1 << 16):
         values = col.rle().struct.field("value").unique()
-    elif period := _period(col):
+    elif period := schema.period(col):
         values = col.head(period).unique()
     else:
         values = col.to_frame().lazy().unique().collect(engine="streaming")[a]
