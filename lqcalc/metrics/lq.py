@@ -123,8 +123,9 @@ def lq_log_variance(x: ExprLike, region_total: ExprLike, reference_value: ExprLi
     0.00819
     """
     x, rt, rv, rT = (as_expr(v).cast(pl.Float64) for v in (x, region_total, reference_value, reference_total))
-    var = (safe_div(1.0, x) - safe_div(1.0, rt) - safe_div(1.0, rv) - safe_div(1.0, rT)
-           + safe_div(2.0 * x, rt * rv))
+    # a zero count makes a term infinite and the sum inf or NaN: one test of the sum, not
+    # one per term (the same values where every term is finite)
+    var = finite_or_null(1.0 / x - 1.0 / rt - 1.0 / rv - 1.0 / rT + 2.0 * x / (rt * rv))
     return pl.when(var > 0).then(var).otherwise(None)
 
 
