@@ -203,19 +203,31 @@ class ValidationContext:
         n = s.len()
         if n == 0:
             return pl.Series(series.name, [], dtype=pl.UInt32)
-        ids = s.rle_id()
-        runs = int(ids[-1]) + 1
-        if runs * 4 < n:
-            # labels come in runs (sorted tables): look up one label per run
-            starts = schema.true_positions((ids != ids.shift(1)).fill_null(True))
-            return self._map(s.gather(starts), column).gather(ids).alias(series.name)
-        period = schema.period(s)
-        if period:
-            # the same labels in the same order in every block (every region lists every
-            # industry): look up one block
-            idx = pl.int_range(0, n, dtype=pl.UInt32, eager=True) % period
-            return self._map(s.head(period), column).gather(idx).alias(series.name)
+        # a label repeated on the next row suggests runs (sorted tables), otherwise blocks
+        # (every region lists every industry) are looked for first: either test costs a
+        # fraction of the other when it fails
+        ways = (self._by_runs, self._by_blocks) if n >= 2 and s[0] == s[1] else (self._by_blocks, self._by_runs)
+        for way in ways:
+            codes = way(s, column)
+            if codes is not None:
+                return codes.alias(series.name)
         return self._map(s, column).alias(series.name)
+
+    def _by_runs(self, s: pl.Series, column: str) -> pl.Series | None:
+        """:meth:`codes` looked up once per run of one label; None unless runs average 4+ rows."""
+        ids = s.rle_id()
+        if (int(ids[-1]) + 1) * 4 >= s.len():
+            return None
+        starts = schema.true_positions((ids != ids.shift(1)).fill_null(True))
+        return self._map(s.gather(starts), column).gather(ids)
+
+    def _by_blocks(self, s: pl.Series, column: str) -> pl.Series | None:
+        """:meth:`codes` looked up in the first block when ``s`` repeats it (:func:`lqcalc.schema.period`)."""
+        period = schema.period(s)
+        if not period:
+            return None
+        idx = pl.int_range(0, s.len(), dtype=pl.UInt32, eager=True) % period
+        return self._map(s.head(period), column).gather(idx)
 
     def constant_codes(self, label: str, column: str, n: int) -> pl.Series:
         """The code of ``label`` (see :meth:`codes`) on ``n`` rows.
