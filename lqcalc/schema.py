@@ -100,7 +100,7 @@ def single_values(df: pl.DataFrame, cols: list[str]) -> dict[str, Any]:
 
 
 def true_positions(mask: pl.Series) -> pl.Series:
-    """Row positions (UInt32) where ``mask`` is true; a null counts as false.
+    """Row positions (polars' index type) where ``mask`` is true; a null counts as false.
 
     The same as ``mask.arg_true()``, which polars runs as a generic expression: a row index
     filtered by the mask is several times cheaper (3.2M rows: 3 ms instead of 22 ms).
@@ -108,7 +108,7 @@ def true_positions(mask: pl.Series) -> pl.Series:
     >>> true_positions(pl.Series([True, None, False, True])).to_list()
     [0, 3]
     """
-    return pl.int_range(mask.len(), dtype=pl.UInt32, eager=True).filter(mask.fill_null(False)).alias(mask.name)
+    return pl.int_range(mask.len(), dtype=pl.get_index_type(), eager=True).filter(mask.fill_null(False)).alias(mask.name)
 
 
 def period(s: pl.Series) -> int | None:
