@@ -100,8 +100,7 @@ def _sorted_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
             rank, size = (df[k].cast(pl.Int64) - lo).cast(pl.UInt64), int(hi) - int(lo) + 1
         elif df.schema[k] == pl.String and CODES.get(k) in df.columns:
             code = CODES[k]
-            first = df[code].arg_unique()    # one row per code (hashing integers, not the labels)
-            labels = pl.DataFrame({code: df[code].gather(first), k: df[k].gather(first)}).sort(k)
+            labels = _first_of_codes(df, code, [k]).sort(k)
             ranks = _by_code(labels[code], pl.int_range(labels.height, dtype=pl.UInt64, eager=True))
             rank, size = ranks.gather(df[code]), labels.height
         else:
@@ -162,9 +161,21 @@ def with_codes(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs)
 
 
+def _first_of_codes(df: pl.DataFrame, code: str, cols: list[str]) -> pl.DataFrame:
+    """``code`` and ``cols`` at the first row of each value of the integer ``code`` column,
+    in row order (a null code included): the labels of the codes, hashing integers instead
+    of the labels.
+
+    >>> _first_of_codes(pl.DataFrame({"_c": [1, 0, 1], "x": ["b", "a", "b"]}), "_c", ["x"]).rows()
+    [(1, 'b'), (0, 'a')]
+    """
+    return df.select(code, *cols)[df[code].arg_unique()]
+
+
 def _code_names(lf: pl.LazyFrame | pl.DataFrame, code: str, col: str) -> list[str]:
     """The distinct non-null values of ``col``, found through its integer ``code`` column."""
-    lf = lf.lazy() if isinstance(lf, pl.DataFrame) else lf
+    if isinstance(lf, pl.DataFrame):
+        return _first_of_codes(lf, code, [col]).filter(pl.col(code).is_not_null())[col].to_list()
     return (lf.select(code, col).filter(pl.col(code).is_not_null()).unique(subset=code, keep="first", maintain_order=True)
             .collect(engine=ENGINE)[col].to_list())
 
@@ -627,8 +638,7 @@ def region_table(base: pl.DataFrame, settings: dict[str, Any]) -> pl.DataFrame:
     """
     base = with_codes(base)
     rows = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry") & pl.col("is_leaf"))
-    # the first row of each industry code (hashing integers, not the labels), in row order
-    ind_codes = (base.select("_ic", "industry", "is_total_industry")[base["_ic"].arg_unique()]
+    ind_codes = (_first_of_codes(base, "_ic", ["industry", "is_total_industry"])
                  .filter(~pl.col("is_total_industry") & pl.col("_ic").is_not_null()))
     gc = pl.Series("_gc", _group_ids(tuple(ind_codes["industry"].to_list()), int(settings["variety_digits"])),
                    dtype=pl.UInt32)
