@@ -159,6 +159,34 @@ def test_parquet_source_reads_only_the_partition_years(inputs):
     assert sorted(set(part["source_line"].to_list())) == lines
 
 
+@pytest.mark.parametrize("unit", [None, "persons"])
+def test_the_measures_a_parquet_source_fixes_give_the_context_its_rows_give(inputs, unit):
+    """The (measure, unit) pairs of a Parquet file's value columns are known without reading
+    its rows; the validation context built with them equals the one that reads them."""
+    from lqcalc.io.source import ParquetSource
+    from lqcalc.validation import validation_context
+
+    opts = ReadOptions(region_col="region", industry_col="industry", year_col="year",
+                       value_cols=["employment", "单位数"], unit=unit)
+    src = ParquetSource(inputs["parquet"], opts)
+    read = validation_context(src.lazy(), raw_keys=src.raw_keys)
+    fixed = validation_context(src.lazy(), raw_keys=src.raw_keys, fixed=src.fixed_pairs)
+    assert fixed == read
+    assert fixed.labels["measure"] == ("employment", "单位数")
+    assert fixed.units == ({"employment": ("persons",), "单位数": ("persons",)} if unit else {})
+
+
+def test_fixed_pairs_of_a_table_without_rows_are_left_out():
+    """A table without rows has no measure, whatever the source fixes."""
+    from lqcalc.validation import validation_context
+
+    empty = pl.DataFrame(schema={"region": pl.String, "industry": pl.String, "measure": pl.String}).lazy()
+    known = {"measure": pl.DataFrame({"measure": ["jobs"], "unit": ["persons"]})}
+    ctx = validation_context(empty, fixed=known)
+    assert ctx == validation_context(empty)
+    assert ctx.rows == 0 and ctx.labels["measure"] == () and ctx.units == {}
+
+
 def test_codes_with_blanks_around_them_are_stripped_only_where_a_label_has_them(inputs, tmp_path):
     """The partitioned reader strips a key column only when some label of the whole file has
     blanks around it (learnt from the distinct labels); either way the tables equal those

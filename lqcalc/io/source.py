@@ -208,6 +208,14 @@ class ParquetSource:
         partition)."""
         self.strip = tuple(k for k in self.raw_keys if k in padded)
 
+    @property
+    def fixed_pairs(self) -> dict[str, pl.DataFrame]:
+        """The distinct (measure, unit) pairs of :meth:`lazy`, known without reading a row
+        (see :func:`lqcalc.validation.validation_context`)."""
+        values = list(dict.fromkeys(self.cols["values"]))
+        return {"measure": pl.DataFrame({"measure": values, "unit": [self.opts.unit] * len(values)},
+                                        schema={"measure": pl.String, "unit": pl.String})}
+
     def lazy(self) -> pl.LazyFrame:
         """The key columns of the tidy table, lazily (for whole-table facts; values unparsed).
 

@@ -277,7 +277,8 @@ def _as_lazy(table: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
                       for c in ("region", "region_name", "industry", "industry_name", "measure", "unit")])
 
 
-def validation_context(table: pl.LazyFrame | pl.DataFrame, raw_keys: tuple[str, ...] = ()) -> ValidationContext:
+def validation_context(table: pl.LazyFrame | pl.DataFrame, raw_keys: tuple[str, ...] = (),
+                       fixed: dict[str, pl.DataFrame] | None = None) -> ValidationContext:
     """The whole-table facts the cross-partition rules need, from a frame with the tidy columns.
 
     Only the label columns (region, industry, measure, their names and the unit) are read,
@@ -293,6 +294,12 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame, raw_keys: tuple[str, 
         stripped of :data:`lqcalc.schema.KEY_BLANKS` as the reader strips them, after the
         distinct values are taken (a few thousand labels instead of every row), and the
         columns where that changes a label are noted in ``padded``.
+    fixed : dict of str to polars.DataFrame, optional
+        Distinct pairs that the source fixes without reading its rows, keyed by the pair's
+        first column: ``{"measure": <measure, unit>}`` for a Parquet file whose measures
+        are its value columns and whose unit is ``--unit``. They are taken as they are
+        (when ``table`` has rows) instead of being looked for among every row (22.4M
+        rows: 0.2 s).
 
     Returns
     -------
@@ -318,9 +325,14 @@ def validation_context(table: pl.LazyFrame | pl.DataFrame, raw_keys: tuple[str, 
         region_pairs, industry_pairs, units = (_distinct_pairs(frame, a, b) for a, b in _PAIRS)
         count = pl.DataFrame({"len": [frame.height]})
     else:
-        region_pairs, industry_pairs, units, count = pl.collect_all(
-            [lf.select(a, b).unique() for a, b in _PAIRS] + [lf.select(pl.len())], engine="streaming",
-            optimizations=_SEPARATE_SCANS)
+        fixed = fixed or {}
+        *found, count = pl.collect_all(
+            [lf.select(a, b).unique() for a, b in _PAIRS if a not in fixed] + [lf.select(pl.len())],
+            engine="streaming", optimizations=_SEPARATE_SCANS)
+        found_by = iter(found)
+        region_pairs, industry_pairs, units = (
+            (fixed[a].select(a, b) if count.item() else fixed[a].select(a, b).head(0)) if a in fixed
+            else next(found_by) for a, b in _PAIRS)
     padded: list[str] = []
     if raw_keys:
         clean = {c: pl.col(c).str.strip_chars(schema.KEY_BLANKS) for c in raw_keys}
