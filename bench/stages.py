@@ -106,8 +106,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
     years = sorted({y for p in plan for y in p.years if y is not None})
     add("read", t)
     t = time.perf_counter()
-    context = validation_context(source.lazy(), raw_keys=source.raw_keys,
-                                 fixed=getattr(source, "fixed_pairs", None))
+    context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)
     gate = PartitionGate(cfg, context)
     add("validate", t)

@@ -172,12 +172,9 @@ def _first_of_codes(df: pl.DataFrame, code: str, cols: list[str]) -> pl.DataFram
     return df.select(code, *cols)[df[code].arg_unique()]
 
 
-def _code_names(lf: pl.LazyFrame | pl.DataFrame, code: str, col: str) -> list[str]:
+def _code_names(df: pl.DataFrame, code: str, col: str) -> list[str]:
     """The distinct non-null values of ``col``, found through its integer ``code`` column."""
-    if isinstance(lf, pl.DataFrame):
-        return _first_of_codes(lf, code, [col]).filter(pl.col(code).is_not_null())[col].to_list()
-    return (lf.select(code, col).filter(pl.col(code).is_not_null()).unique(subset=code, keep="first", maintain_order=True)
-            .collect(engine=ENGINE)[col].to_list())
+    return _first_of_codes(df, code, [col]).filter(pl.col(code).is_not_null())[col].to_list()
 
 
 def _total_code(base: pl.DataFrame) -> str:
@@ -254,7 +251,8 @@ def region_parents(base: pl.DataFrame, hierarchy: str | None) -> tuple[dict[str,
     """Parent of each region (explicit CSV, else inferred from GB/T 2260 codes) and whether
     any hierarchy exists at all."""
     base = with_codes(base)
-    ref = set(_code_names(base.lazy().filter(pl.col("is_reference_region")), "_rc", "region"))
+    ref = set(_code_names(base.select("_rc", "region", "is_reference_region").filter("is_reference_region"),
+                          "_rc", "region"))
     regions = [r for r in _code_names(base, "_rc", "region") if r not in ref]
     if hierarchy:
         parents = {c: p for c, p in read_region_hierarchy(hierarchy).items() if p not in ref}
@@ -294,14 +292,15 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     ``indicators`` table of :func:`build_tables` drops them).
     """
     base = with_codes(base)
-    rows = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")).select(
+    cells = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")).select(
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
-        "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE).lazy()
+        "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE)
+    rows = cells.lazy()
     parents, has_hierarchy = region_parents(base, hierarchy)
     x, rt, rv, rT, unit = "value", "region_total", "reference_value", "reference_total", "unit"
     lf = rows
     if has_hierarchy:
-        regions = _code_names(rows, "_rc", "region")
+        regions = _code_names(cells, "_rc", "region")
         levels = region_levels(regions, parents)
         present = set(regions)
         par_df = pl.DataFrame(

@@ -149,8 +149,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
 
     stages.start("validate", "validating")
     PartitionGate, validation_context = _gate_api()
-    context = validation_context(source.lazy(), raw_keys=source.raw_keys,
-                                 fixed=getattr(source, "fixed_pairs", None))
+    context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)   # keys without blanks around any label are not stripped again
     pgate = PartitionGate(cfg, context, report=cfg.report)
     measures = list(context.labels.get("measure", ()))

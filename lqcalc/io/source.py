@@ -102,6 +102,11 @@ class FrameSource:
     #: Key columns that :meth:`lazy` gives as written (none: the tidy table is clean).
     raw_keys: tuple[str, ...] = ()
 
+    @property
+    def fixed_pairs(self) -> dict[str, pl.DataFrame]:
+        """Distinct label pairs known without reading the rows: none, the rows are in memory."""
+        return {}
+
     def lazy(self) -> pl.LazyFrame:
         """The tidy table as a LazyFrame (for whole-table facts such as the validation context)."""
         return self.tidy.lazy()
