@@ -417,11 +417,12 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
     if missing:
         lacking = lacking.with_columns(pl.col(flags) & ~pl.col("_missing"))
     lacking = lacking.with_columns(pl.sum_horizontal(flags).alias("_k"))
-    rows = schema.true_positions(lacking["_k"].gt(0))
+    some = lacking["_k"].gt(0)
+    rows = schema.true_positions(some)
     where: list[pl.Series] = []    # row positions in df ...
     texts: list[pl.Series] = []    # ... and their texts
     if len(rows):
-        sub = lacking[rows]
+        sub = lacking.filter(some)     # a filter by mask copies faster than a gather by position
         evaluated = []     # (positions in sub, texts) of every part
         count = pl.repeat(0, len(rows), dtype=pl.UInt8, eager=True)   # texts of each row
         for i, (_c, reason) in enumerate(parts):
@@ -429,7 +430,7 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             if not len(at):
                 continue
             needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
-            frame = (df.select(needed)[rows.gather(at)] if needed
+            frame = (df.select(needed).filter(lacking[flags[i]]) if needed   # the rows rows.gather(at)
                      else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
             text = frame.lazy().select(reason.cast(pl.String).alias("r")).collect(engine=ROW_ENGINE)["r"]
             if text.len() != len(at):    # a literal: one value for every row
