@@ -430,7 +430,8 @@ def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
             if not len(at):
                 continue
             needed = [c for c in dict.fromkeys(reason.meta.root_names()) if c in df.columns]
-            frame = (df.select(needed).filter(lacking[flags[i]]) if needed   # the rows rows.gather(at)
+            # the rows where this part's indicator is null: rows.gather(at), taken by their mask
+            frame = (df.select(needed).filter(lacking[flags[i]]) if needed
                      else pl.DataFrame({"_row": pl.int_range(len(at), eager=True)}))  # literal texts
             text = frame.lazy().select(reason.cast(pl.String).alias("r")).collect(engine=ROW_ENGINE)["r"]
             if text.len() != len(at):    # a literal: one value for every row
