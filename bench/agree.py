@@ -1,13 +1,14 @@
-"""Do lqcalc, the pandas script and the DuckDB SQL give the same numbers?
+"""Do lqcalc, the pandas script, the DuckDB SQL (and the polars script and the streaming
+prototype) give the same numbers?
 
 Compares LQ (per region x industry x year) and growth plus the three shift-share components
-(per region x industry, first to last year) of the three output directories: the same keys,
+(per region x industry, first to last year) of lqcalc's output directory and each contender's: the same keys,
 the same cells missing, and values equal within a relative tolerance (default 1e-9; the
 implementations divide in different orders, so bit-identity is not expected).
 
 Usage::
 
-    python bench/agree.py LQCALC_OUT PANDAS_OUT DUCKDB_OUT
+    python bench/agree.py LQCALC_OUT PANDAS_OUT DUCKDB_OUT [--polars POLARS_OUT] [--streaming STREAMING_OUT]
 """
 
 from __future__ import annotations
@@ -75,11 +76,11 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, keys: list[str], columns: list[str
 
 
 def agree(lqcalc_out: Path, pandas_out: Path | None, duckdb_out: Path | None, rtol: float = 1e-9,
-          streaming: Path | None = None) -> dict:
+          streaming: Path | None = None, polars: Path | None = None) -> dict:
     """Compare each contender against lqcalc; ``ok`` is true when every comparison passes."""
     lq, g = load_lqcalc(lqcalc_out)
     result: dict = {"rtol": rtol}
-    for name, out in (("pandas", pandas_out), ("duckdb", duckdb_out), ("streaming", streaming)):
+    for name, out in (("pandas", pandas_out), ("duckdb", duckdb_out), ("polars", polars), ("streaming", streaming)):
         if out is None:
             continue
         clq, cg = load_contender(out)
@@ -105,13 +106,16 @@ def agree_growth(lqcalc_out: Path, contender_out: Path, rtol: float = 1e-9) -> d
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Check that the three implementations agree")
+    ap = argparse.ArgumentParser(description="Check that the implementations agree")
     ap.add_argument("lqcalc_out", type=Path)
     ap.add_argument("pandas_out", type=Path)
     ap.add_argument("duckdb_out", type=Path)
+    ap.add_argument("--polars", type=Path, help="also the output of the plain polars script")
+    ap.add_argument("--streaming", type=Path, help="also the output of the streaming prototype")
     ap.add_argument("--rtol", type=float, default=1e-9)
     args = ap.parse_args()
-    res = agree(args.lqcalc_out, args.pandas_out, args.duckdb_out, args.rtol)
+    res = agree(args.lqcalc_out, args.pandas_out, args.duckdb_out, args.rtol, streaming=args.streaming,
+                polars=args.polars)
     print(json.dumps(res, indent=2))
     sys.exit(0 if res["ok"] else 1)
 

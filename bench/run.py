@@ -166,7 +166,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
               keep: bool = False, rss_limit_gb: float | None = None) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
-    contenders = contenders or ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "streaming"]
+    contenders = contenders or ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
     spec = SIZES[size]
     check = spec.rows <= 3_000_000 if check is None else check
     workdir.mkdir(parents=True, exist_ok=True)
@@ -183,7 +183,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
     res["input_bytes"] = data.stat().st_size
     py = sys.executable
     outs = {name: workdir / f"out-{size}-{name}" for name in ("lqcalc", "lqcalc-growth", "pandas", "duckdb",
-                                                              "lqcalc-csv")}
+                                                              "polars", "lqcalc-csv")}
 
     def clean(p: Path):
         return lambda: shutil.rmtree(p, ignore_errors=True)
@@ -197,6 +197,9 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         "pandas": [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data), str(outs["pandas"]),
                    "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
         "duckdb": [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data), str(outs["duckdb"]),
+                   "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
+        # the pandas script's own work in plain polars: how fast that job can be done at all
+        "polars": [py, str(BENCH / "contenders" / "polars_impl.py"), str(data), str(outs["polars"]),
                    "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
         "streaming": [py, str(BENCH / "partitioned.py"), str(data), str(workdir / f"out-{size}-streaming"),
                       "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
@@ -232,20 +235,24 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
     if "lqcalc" in c and c["lqcalc"]["exit_code"] == 0:
         base = c["lqcalc"]
         res["ratios"] = {f"{k}_wall_over_lqcalc": round(v["wall_s"] / base["wall_s"], 2)
-                         for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0}
+                         for k, v in c.items() if k in ("pandas", "duckdb", "polars", "streaming") and v["exit_code"] == 0}
         res["ratios"].update({f"{k}_memory_over_lqcalc": round(v["peak_mb"] / base["peak_mb"], 2)
-                              for k, v in c.items() if k in ("pandas", "duckdb", "streaming") and v["exit_code"] == 0})
+                              for k, v in c.items() if k in ("pandas", "duckdb", "polars", "streaming") and v["exit_code"] == 0})
     if c.get("lqcalc-growth", {}).get("exit_code") == 0:
         like = c["lqcalc-growth"]
         res.setdefault("ratios", {}).update({f"{k}_wall_over_lqcalc_growth": round(v["wall_s"] / like["wall_s"], 2)
-                                             for k, v in c.items() if k in ("pandas", "duckdb") and v["exit_code"] == 0})
+                                             for k, v in c.items() if k in ("pandas", "duckdb", "polars") and v["exit_code"] == 0})
+    if c.get("pandas", {}).get("exit_code") == 0 and c.get("polars", {}).get("exit_code") == 0:
+        # the most any tool doing the pandas script's job could gain over it here
+        res.setdefault("ratios", {})["pandas_wall_over_polars"] = round(c["pandas"]["wall_s"] / c["polars"]["wall_s"], 2)
 
     if check and all(k in c and c[k]["exit_code"] == 0 for k in ("lqcalc", "pandas", "duckdb")):
         from agree import agree
 
         streaming = workdir / f"out-{size}-streaming"
         res["agreement"] = agree(outs["lqcalc"], outs["pandas"], outs["duckdb"],
-                                 streaming=streaming if c.get("streaming", {}).get("exit_code") == 0 else None)
+                                 streaming=streaming if c.get("streaming", {}).get("exit_code") == 0 else None,
+                                 polars=outs["polars"] if c.get("polars", {}).get("exit_code") == 0 else None)
         if c.get("lqcalc-growth", {}).get("exit_code") == 0:
             from agree import agree_growth
 
@@ -311,7 +318,7 @@ def markdown(res: dict) -> str:
             lines.append(f"- `--tables growth` against pandas: {g['compared']:,} pairs, max rel err "
                          + ", ".join(f"{c} {g[c]['max_rel_err']:.1e}" for c in ("growth", "national_share",
                                                                             "industry_mix", "regional_shift")))
-        for name in ("pandas", "duckdb", "streaming"):
+        for name in ("pandas", "duckdb", "polars", "streaming"):
             if name in a:
                 lq = a[name]["lq"]["lq"]
                 g = a[name]["growth"]
@@ -344,7 +351,7 @@ def main() -> None:
     ap.add_argument("--check", dest="check", action="store_true", default=None, help="compare the numbers")
     ap.add_argument("--no-check", dest="check", action="store_false")
     ap.add_argument("--csv", action="store_true", help="also run every contender on the CSV version")
-    ap.add_argument("--only", action="append", choices=["lqcalc", "lqcalc-growth", "pandas", "duckdb", "streaming"],
+    ap.add_argument("--only", action="append", choices=["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"],
                     help="run only these (lqcalc-growth: `lqcalc run --tables growth --no-charts`, the "
                          "contenders' indicators; streaming: the bench/partitioned.py prototype)")
     ap.add_argument("--no-stages", action="store_true")

@@ -1,9 +1,11 @@
-"""The three implementations of the benchmark agree: lqcalc, the pandas script, DuckDB SQL.
+"""The implementations of the benchmark agree: lqcalc, the pandas script, DuckDB SQL and the
+plain polars script.
 
 A benchmark of wrong code is worthless: on a tiny synthetic county table (suppressed cells,
 true zeros, explicit reference and total rows, nested sector codes) the LQ, growth and the
 three shift-share components of lqcalc's indicator engine must equal those of the pandas
-script and of the hand-written SQL, cell by cell, with the same cells missing.
+script, of the hand-written SQL and of the polars script, cell by cell, with the same cells
+missing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import agree  # noqa: E402
 import duckdb_impl  # noqa: E402
 import generate  # noqa: E402
 import pandas_impl  # noqa: E402
+import polars_impl  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +52,7 @@ def outputs(tmp_path_factory):
     growth.to_parquet(d / "pandas" / "growth.parquet", index=False)
 
     duckdb_impl.compute(data, d / "duckdb", ref, tot)
+    polars_impl.compute(data, d / "polars", ref, tot)
     return d, facts
 
 
@@ -73,7 +77,7 @@ def test_generator_is_deterministic(tmp_path):
     assert pl.read_parquet(a).equals(pl.read_parquet(b))
 
 
-@pytest.mark.parametrize("contender", ["pandas", "duckdb"])
+@pytest.mark.parametrize("contender", ["pandas", "duckdb", "polars"])
 def test_lq_growth_and_shift_share_agree(outputs, contender):
     d, _ = outputs
     lq, g = agree.load_lqcalc(d / "lqcalc")
