@@ -13,8 +13,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
@@ -97,14 +95,9 @@ def compute(input_path: Path, out: Path, reference_region: str = "US000", total_
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="DuckDB SQL LQ + growth + shift-share")
-    ap.add_argument("input", type=Path)
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--reference-region", default="US000")
-    ap.add_argument("--total-industry", default="10")
-    args = ap.parse_args()
-    times = compute(args.input, args.out, args.reference_region, args.total_industry)
-    print(json.dumps({"timings": times}))
+    from contender_cli import run
+
+    run(compute, "DuckDB SQL LQ + growth + shift-share")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
@@ -79,20 +77,13 @@ def compute(input_path: Path, out: Path, reference_region: str = "US000", total_
     lq_table.write_parquet(out / "lq.parquet", compression="zstd")
     growth_table.write_parquet(out / "growth.parquet", compression="zstd")
     times["write"] = time.perf_counter() - t
-    times["rows"] = df.height
-    return times
+    return {k: round(v, 4) for k, v in times.items()}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="polars LQ + growth + shift-share")
-    ap.add_argument("input", type=Path)
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--reference-region", default="US000")
-    ap.add_argument("--total-industry", default="10")
-    args = ap.parse_args()
-    times = compute(args.input, args.out, args.reference_region, args.total_industry)
-    rows = times.pop("rows")
-    print(json.dumps({"timings": {k: round(v, 4) for k, v in times.items()}, "rows": rows}))
+    from contender_cli import run
+
+    run(compute, "polars LQ + growth + shift-share")
 
 
 if __name__ == "__main__":
