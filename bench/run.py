@@ -42,6 +42,11 @@ LQCALC_ARGS = ["--region-col", "region", "--industry-col", "industry", "--year-c
                "--value-col", "employment", "--reference-region", REFERENCE_REGION,
                "--total-industry", TOTAL_INDUSTRY]
 
+#: Every contender, in the order they run: lqcalc's two, then the others it is compared with
+#: (the pandas script, DuckDB SQL, the same work in plain polars, the streaming prototype).
+CONTENDERS = ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
+OTHERS = CONTENDERS[2:]
+
 #: A real NBS portal export, GDP of 31 provinces x 19 years, 2006-2024, GBK (tests/fixtures/io/PROVENANCE.md).
 YEARBOOK = REPO / "tests" / "fixtures" / "io" / "renjiyi_gdp_2006-2024_gbk.csv"
 
@@ -166,7 +171,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
               keep: bool = False, rss_limit_gb: float | None = None) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
-    contenders = contenders or ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
+    contenders = contenders or list(CONTENDERS)
     spec = SIZES[size]
     check = spec.rows <= 3_000_000 if check is None else check
     workdir.mkdir(parents=True, exist_ok=True)
@@ -235,15 +240,15 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
     if "lqcalc" in c and c["lqcalc"]["exit_code"] == 0:
         base = c["lqcalc"]
         res["ratios"] = {f"{k}_wall_over_lqcalc": round(v["wall_s"] / base["wall_s"], 2)
-                         for k, v in c.items() if k in ("pandas", "duckdb", "polars", "streaming") and v["exit_code"] == 0}
+                         for k, v in c.items() if k in OTHERS and v["exit_code"] == 0}
         res["ratios"].update({f"{k}_memory_over_lqcalc": round(v["peak_mb"] / base["peak_mb"], 2)
-                              for k, v in c.items() if k in ("pandas", "duckdb", "polars", "streaming") and v["exit_code"] == 0})
+                              for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
     if c.get("lqcalc-growth", {}).get("exit_code") == 0:
         like = c["lqcalc-growth"]
         res.setdefault("ratios", {}).update({f"{k}_wall_over_lqcalc_growth": round(v["wall_s"] / like["wall_s"], 2)
                                              for k, v in c.items() if k in ("pandas", "duckdb", "polars") and v["exit_code"] == 0})
     if c.get("pandas", {}).get("exit_code") == 0 and c.get("polars", {}).get("exit_code") == 0:
-        # the most any tool doing the pandas script's job could gain over it here
+        # how much faster than pandas the pandas script's own job alone runs in plain polars
         res.setdefault("ratios", {})["pandas_wall_over_polars"] = round(c["pandas"]["wall_s"] / c["polars"]["wall_s"], 2)
 
     if check and all(k in c and c[k]["exit_code"] == 0 for k in ("lqcalc", "pandas", "duckdb")):
@@ -318,7 +323,7 @@ def markdown(res: dict) -> str:
             lines.append(f"- `--tables growth` against pandas: {g['compared']:,} pairs, max rel err "
                          + ", ".join(f"{c} {g[c]['max_rel_err']:.1e}" for c in ("growth", "national_share",
                                                                             "industry_mix", "regional_shift")))
-        for name in ("pandas", "duckdb", "polars", "streaming"):
+        for name in OTHERS:
             if name in a:
                 lq = a[name]["lq"]["lq"]
                 g = a[name]["growth"]
@@ -351,7 +356,7 @@ def main() -> None:
     ap.add_argument("--check", dest="check", action="store_true", default=None, help="compare the numbers")
     ap.add_argument("--no-check", dest="check", action="store_false")
     ap.add_argument("--csv", action="store_true", help="also run every contender on the CSV version")
-    ap.add_argument("--only", action="append", choices=["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"],
+    ap.add_argument("--only", action="append", choices=CONTENDERS,
                     help="run only these (lqcalc-growth: `lqcalc run --tables growth --no-charts`, the "
                          "contenders' indicators; streaming: the bench/partitioned.py prototype)")
     ap.add_argument("--no-stages", action="store_true")

@@ -4,7 +4,7 @@ The same steps as ``pandas_impl.py`` (denominators joined back, a division; the 
 last year joined side by side, growth and the three shift-share components) in polars' lazy
 API, read and written with polars. No validation, no reasons, no input kept: it shows how
 fast the pandas script's own job can be done on this machine with the library lqcalc is built
-on, which bounds what any tool doing that job and more can reach against pandas.
+on, and so about what a polars-based tool doing that job and more can reach against pandas.
 
 Usage::
 
