@@ -120,6 +120,16 @@ Examples:
 @click.option("--tables", "tables", multiple=True, metavar="LIST",
               help="Write only these tables (comma-separated: indicators, regions, industries, growth, clusters, "
                    "targets, intensity); default all. The ones not asked for are not computed.")
+@click.option("--complexity/--no-complexity", "complexity", default=None,
+              help="Also relatedness.parquet (M_cp, density, relatedness density, COG per region x industry), "
+                   "proximity.parquet (industry pairs) and eci / pci in regions / industries. Off by default "
+                   "(about as much work again as the indicators on a national county table).")
+@click.option("--spatial/--no-spatial", "spatial", default=None,
+              help="Also spatial.parquet (global Moran's I of LQ and growth) and the LISA rule class_spatial in "
+                   "clusters.parquet; needs the spatial extra (libpysal, esda). Neighbours: --weights, else the "
+                   "boundaries of the regions' codes. Off by default.")
+@click.option("--weights", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Spatial weights for --spatial: GeoDa .gal/.gwt or CSV region,neighbor[,weight].")
 @click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable run summary.")

@@ -54,6 +54,9 @@ class RunConfig:
                                        # lqcalc run: --gx, lqcalc validate: on unless --no-gx
     partition_rows: int = 4_000_000   # larger inputs are processed a few years at a time
     tables: list[str] = field(default_factory=list)      # output tables to write (default: all)
+    complexity: bool = False           # relatedness + proximity tables, eci/pci columns (--complexity)
+    spatial: bool = False              # spatial table and the LISA rule of clusters (--spatial)
+    weights: str | None = None         # spatial weights file (.gal, .gwt, .csv region,neighbor[,weight])
     lang: str = "en"
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)
@@ -99,7 +102,7 @@ def load_toml(path: str | Path) -> dict[str, Any]:
             vals = flat.pop(key)
             vals = [vals] if isinstance(vals, str) else list(vals)
             flat["inputs"] = [str(base / v) if not Path(v).is_absolute() else v for v in vals]
-    for key in ("region_map", "region_hierarchy"):
+    for key in ("region_map", "region_hierarchy", "weights"):
         if flat.get(key) and not Path(flat[key]).is_absolute():
             flat[key] = str(base / flat[key])
     return {k.replace("-", "_"): v for k, v in flat.items()}
@@ -107,7 +110,7 @@ def load_toml(path: str | Path) -> dict[str, Any]:
 
 #: On/off flags given as ``--x/--no-x`` (or ``--no-x`` alone): an explicit ``--no-x`` beats
 #: ``x = true`` in the file.
-_SWITCHES = {"gx", "charts"}
+_SWITCHES = {"gx", "charts", "complexity", "spatial"}
 
 
 def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],

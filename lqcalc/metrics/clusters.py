@@ -35,6 +35,18 @@ setting                    default  meaning and source
                                     equal-size approximation for Ellison-Glaeser gamma
 ``variety_digits``         2        leading characters of an industry code that name its
                                     group for related/unrelated variety (SIC/NAICS 2-digit)
+``mcp_threshold``          1.0      ``--complexity``: a region is specialised in an industry
+                                    (:math:`M_{c,p} = 1`) when its LQ (RCA) >= this
+                                    (Hidalgo et al. 2007; py-ecomplexity, EconGeo)
+``spatial_alpha``          0.05     ``--spatial``: a LISA class needs a pseudo p-value <= this
+``spatial_permutations``   999      random permutations of Moran's I and the LISA (esda)
+``spatial_seed``           20240601 seed of the permutations: the same run, the same p-values
+``spatial_neighbours``     "queen"  neighbours from the boundaries: ``queen`` contiguity or
+                                    ``knn`` (``spatial_k`` nearest centroids)
+``spatial_k``              4        k of ``knn``
+``spatial_islands``        "knn"    a region without a contiguous neighbour (Hainan, Taiwan)
+                                    gets its nearest region (``knn``) or stays without
+                                    neighbours and class (``keep``); reported either way
 ========================== ======== ==========================================================
 """
 
@@ -61,7 +73,19 @@ DEFAULTS: dict[str, Any] = {
     "establishments_measure": None,
     "plant_hhi_measure": None,
     "variety_digits": 2,
+    "mcp_threshold": 1.0,
+    "spatial_alpha": 0.05,
+    "spatial_permutations": 999,
+    "spatial_seed": 20240601,
+    "spatial_neighbours": "queen",
+    "spatial_k": 4,
+    "spatial_islands": "knn",
 }
+
+#: settings that take one of a few words
+_CHOICES = {"spatial_neighbours": ("queen", "knn"), "spatial_islands": ("knn", "keep")}
+#: settings that are whole numbers (the smallest allowed)
+_INTEGERS = {"variety_digits": 1, "spatial_permutations": 0, "spatial_seed": 0, "spatial_k": 1}
 
 #: Labels of the concentration x growth rule (NESTA 2016).
 NESTA_LABELS = ("both", "high concentration", "high growth", "neither")
@@ -91,13 +115,21 @@ def cluster_settings(user: dict[str, Any] | None) -> dict[str, Any]:
         if k == "growth_threshold" and val == "reference":
             out[k] = val
             continue
-        if k == "variety_digits":
-            if not isinstance(val, int) or isinstance(val, bool) or val < 1:
-                raise UsageError(f"[clusters] variety_digits must be a positive integer, not {val!r}")
+        if k in _CHOICES:
+            if val not in _CHOICES[k]:
+                raise UsageError(f"[clusters] {k} must be one of {', '.join(_CHOICES[k])}, not {val!r}",
+                                 hint=did_you_mean(str(val), _CHOICES[k]) or None)
+            out[k] = val
+            continue
+        if k in _INTEGERS:
+            if not isinstance(val, int) or isinstance(val, bool) or val < _INTEGERS[k]:
+                raise UsageError(f"[clusters] {k} must be an integer >= {_INTEGERS[k]}, not {val!r}")
             out[k] = val
             continue
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             raise UsageError(f"[clusters] {k} must be a number, not {val!r}")
+        if k == "spatial_alpha" and not 0 < val < 1:
+            raise UsageError(f"[clusters] spatial_alpha must be between 0 and 1, not {val!r}")
         if k.endswith("percentile") and not 0 <= val <= 1:
             raise UsageError(f"[clusters] {k} must be between 0 and 1, not {val!r}",
                              hint="write 0.75 for the 75th percentile")

@@ -38,7 +38,7 @@ PARQUET_FOLDER = "parquet"
 
 #: Output tables with a Parquet view (``parquet/<name>.sql``), in the order of the docs.
 PARQUET_TABLES = ("tidy", "indicators", "regions", "industries", "growth", "clusters", "targets", "intensity",
-                  "rejected")
+                  "relatedness", "proximity", "spatial", "rejected")
 
 #: Tables with more rows than this are not copied into the database when their Parquet file
 #: is in the output directory: they become views over that file (copying runs at 0.3-1
