@@ -25,34 +25,49 @@ from lqcalc.indicators import (CODES, _total_code, _total_name, _years, cluster_
 from lqcalc.metrics import clusters as cl
 
 #: Tables produced partition by partition (``targets`` comes at :meth:`TableBuilder.finish`).
-PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity"]
+PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity", "relatedness",
+                    "proximity", "spatial"]
 
 #: Every output table of a run, in the order of the output directory.
-ALL_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
+ALL_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity", "relatedness",
+              "proximity", "spatial"]
+
+#: Tables written only when asked for: by their switch (``--complexity``, ``--spatial``) or by name.
+OPTIONAL_TABLES = {"relatedness": "complexity", "proximity": "complexity", "spatial": "spatial"}
 
 #: Tables another table is computed from.
-_NEEDS = {"industries": {"indicators"}, "clusters": {"indicators", "growth"}}
+_NEEDS = {"industries": {"indicators"}, "clusters": {"indicators", "growth"}, "relatedness": {"indicators"},
+          "proximity": {"indicators"}, "spatial": {"indicators", "growth", "clusters"}}
 
 
-def selected_tables(names: list[str] | None) -> list[str]:
-    """The output tables a run writes (``--tables``; all of them when none are named).
+def selected_tables(names: list[str] | None, switches: tuple[str, ...] = ()) -> list[str]:
+    """The output tables a run writes (``--tables``; without it every table but the optional
+    ones), with the optional tables of the ``switches`` that are on (``complexity``, ``spatial``).
 
     >>> selected_tables(["growth", "indicators"])
     ['indicators', 'growth']
-    >>> selected_tables([])[:3]
-    ['indicators', 'regions', 'industries']
+    >>> selected_tables([])[:3], selected_tables([])[-1]
+    (['indicators', 'regions', 'industries'], 'intensity')
+    >>> selected_tables([], ("complexity",))[-2:]
+    ['relatedness', 'proximity']
     >>> selected_tables(["cluster"])
     Traceback (most recent call last):
     lqcalc.errors.UsageError: --tables: no table named 'cluster'
     """
+    on = {t for t, switch in OPTIONAL_TABLES.items() if switch in switches}
     if not names:
-        return list(ALL_TABLES)
+        return [t for t in ALL_TABLES if t not in OPTIONAL_TABLES or t in on]
     flat = [n.strip() for name in names for n in str(name).split(",") if n.strip()]
     for n in flat:
         if n not in ALL_TABLES:
             raise UsageError(f"--tables: no table named {n!r}",
                              hint=did_you_mean(n, ALL_TABLES) or "tables: " + ", ".join(ALL_TABLES))
-    return [t for t in ALL_TABLES if t in flat]
+    return [t for t in ALL_TABLES if t in flat or t in on]
+
+
+def switches_of(cfg: RunConfig) -> tuple[str, ...]:
+    """The switches of ``cfg`` that add optional tables."""
+    return tuple(k for k in ("complexity", "spatial") if getattr(cfg, k, False))
 
 _CODE_COLS = list(CODES.values())
 
@@ -111,8 +126,14 @@ class TableBuilder:
             self.end_year = None
         else:
             self.end_year = int(cfg.end_year) if cfg.end_year is not None and len(self.years) >= 2 else self.years[-1]
-        self.wanted = set(selected_tables(getattr(cfg, "tables", None)))
+        self.wanted = set(selected_tables(getattr(cfg, "tables", None), switches_of(cfg)))
         self.computed = set(self.wanted).union(*(_NEEDS.get(t, set()) for t in self.wanted))
+        # eci / pci go into regions and industries with --complexity
+        self.complexity = bool(getattr(cfg, "complexity", False)) or bool({"relatedness", "proximity"} & self.wanted)
+        if self.complexity:
+            self.computed.add("indicators")
+        self.spatial_done = False
+        self._weights: tuple | None = None
         self.targets = ([{**parse_target(s), "spec": s} for s in cfg.targets or []]
                         if "targets" in self.wanted else [])
         self._cache: dict[int, pl.DataFrame] = {}
@@ -154,7 +175,7 @@ class TableBuilder:
         """
         if name == "growth" and self.periods.height:
             return int(self.periods["end_year"].max()) in years
-        if name == "clusters" and self.end_year is not None:
+        if name in ("clusters", "spatial") and self.end_year is not None:
             return self.end_year in years
         return False
 
@@ -186,9 +207,12 @@ class TableBuilder:
         want = self.computed.__contains__
         wanted = self.wanted.__contains__
         # the regional indices first: their temporaries peak before the large tables exist
+        held_regions = None   # with --complexity, regions wait for the eci of the indicators
         if want("regions"):
             regions = region_table(base, self.settings)
-            if wanted("regions"):
+            if wanted("regions") and self.complexity:
+                held_regions = regions
+            elif wanted("regions"):
                 yield "regions", regions
             del regions
         cluster_growth: pl.DataFrame | None = None
@@ -211,8 +235,20 @@ class TableBuilder:
                 yield "growth", plain_growth
             del plain_growth
         indicators = indicator_table(base, self.cfg.region_hierarchy) if want("indicators") else None
+        parts = None
+        if self.complexity and indicators is not None:
+            from lqcalc.tables.relatedness import complexity_parts, with_region_complexity
+
+            parts = complexity_parts(indicators, self.settings["mcp_threshold"])
+            if held_regions is not None:
+                yield "regions", with_region_complexity(held_regions, parts)
+        del held_regions
         if want("industries"):
             industries = industry_table(indicators, self.settings, self.estab, plant_hhi)
+            if parts is not None:
+                from lqcalc.tables.relatedness import with_industry_complexity
+
+                industries = with_industry_complexity(industries, parts)
             if wanted("industries"):
                 yield "industries", industries
             del industries
@@ -222,11 +258,22 @@ class TableBuilder:
             clusters = cluster_table(ind, cluster_growth, self.settings, self.estab, self.end_year)
             del ind, cluster_growth
             self.clusters_done = True
+            if wanted("spatial"):
+                clusters, spatial = self._spatial(clusters)
+                yield "spatial", spatial
             if wanted("clusters"):
                 yield "clusters", clusters
             del clusters
         elif growth_head is not None and indicators is not None:
             self._no_clusters = (indicators.head(0).drop(_CODE_COLS), growth_head)
+        if parts is not None:
+            if wanted("relatedness"):
+                yield "relatedness", parts.relatedness
+            if wanted("proximity"):
+                from lqcalc.tables.proximity import proximity_table
+
+                yield "proximity", proximity_table(parts)
+            del parts
         if indicators is not None:
             plain_ind = indicators.drop(CODES["measure"] if label_codes else _CODE_COLS)
             del indicators
@@ -262,7 +309,22 @@ class TableBuilder:
             # the end year had no row left (rejected): the table exists, without rows
             ind, g = self._no_clusters
             out["clusters"] = cluster_table(ind, g, self.settings, self.estab, self.end_year)
+        if "spatial" in self.wanted and not self.spatial_done and self._no_clusters is not None:
+            ind, g = self._no_clusters
+            out["clusters"], out["spatial"] = self._spatial(cluster_table(ind, g, self.settings, self.estab,
+                                                                          self.end_year))
         return out
+
+    def _spatial(self, clusters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """``clusters`` with the LISA rule, and the ``spatial`` table (:mod:`lqcalc.tables.spatial`)."""
+        from lqcalc.tables.spatial import spatial_parts, spatial_weights
+
+        if self._weights is None:
+            codes = sorted(clusters["region"].unique().drop_nulls().to_list())
+            self._weights = spatial_weights(codes, self.settings, getattr(self.cfg, "weights", None))
+        self.spatial_done = True
+        weights, reason = self._weights
+        return spatial_parts(clusters, weights, reason, self.settings)
 
     # ------------------------------------------------------------------ helpers
     def _note_total(self, base: pl.DataFrame) -> None:
@@ -340,4 +402,4 @@ def build_all(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     return tables
 
 
-__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "selected_tables", "build_all"]
+__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "OPTIONAL_TABLES", "selected_tables", "build_all"]

@@ -14,7 +14,8 @@ from lqcalc.schema import CODES
 from lqcalc.errors import InternalError, UsageError
 
 #: Output tables written as Parquet, in this order.
-TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
+TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity", "relatedness",
+               "proximity", "spatial"]
 
 
 @dataclass
@@ -136,6 +137,10 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
 
     stages = stages or Stages(cfg.quiet)
     selected_tables(cfg.tables)   # a misspelled table name stops the run before anything is read
+    if cfg.weights and not cfg.spatial:
+        raise UsageError("--weights is for --spatial", hint="add --spatial, or leave out --weights")
+    if cfg.weights and not Path(cfg.weights).is_file():
+        raise UsageError(f"weights file not found: {cfg.weights}", hint="give a .gal, .gwt or .csv file")
     if not cfg.out:
         raise UsageError("no output directory given", hint="pass --out DIR")
     check_target(Path(cfg.out).absolute())

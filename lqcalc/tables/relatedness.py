@@ -108,11 +108,18 @@ def with_region_complexity(regions: pl.DataFrame, parts: ComplexityParts) -> pl.
     """The ``regions`` table with ``diversity``, ``eci`` and ``coi`` (null for regions outside
     the matrices, such as the reference region)."""
     cols = parts.regions.select("region", "year", "measure", *REGION_COLUMNS)
-    return regions.join(cols, on=["region", "year", "measure"], how="left", nulls_equal=True, maintain_order="left")
+    out = regions.join(cols, on=["region", "year", "measure"], how="left", nulls_equal=True, maintain_order="left")
+    return _reason_last(out)
+
+
+def _reason_last(df: pl.DataFrame) -> pl.DataFrame:
+    if "null_reason" not in df.columns:
+        return df
+    return df.select(*(c for c in df.columns if c != "null_reason"), "null_reason")
 
 
 def with_industry_complexity(industries: pl.DataFrame, parts: ComplexityParts) -> pl.DataFrame:
     """The ``industries`` table with ``ubiquity`` and ``pci`` (leaf industries only)."""
     keys = ["industry", "year", "measure", "region_level"]
     cols = parts.industries.select(*keys, *INDUSTRY_COLUMNS)
-    return industries.join(cols, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return _reason_last(industries.join(cols, on=keys, how="left", nulls_equal=True, maintain_order="left"))
