@@ -49,7 +49,8 @@ def test_islands_are_reported_or_linked_to_the_nearest_region():
     wt = gw.queen(feats)
     assert wt.islands == ["HAINAN"] and "1 without neighbours (HAINAN)" in wt.describe()
     linked = gw.queen(feats, islands="knn")
-    assert linked.islands == [] and linked.w.neighbors["HAINAN"] == ["r1c0"]
+    assert linked.islands == [] and linked.w.neighbors["HAINAN"] == ["r1c0"] and linked.linked == ["HAINAN"]
+    assert "1 linked to their nearest region (HAINAN)" in linked.describe()
     assert "HAINAN" in linked.w.neighbors["r1c0"]        # the link goes both ways
     with pytest.raises(UsageError):
         gw.queen(feats, islands="drop")
@@ -169,3 +170,34 @@ def test_uk_nuts2_lq_moran_against_esda():
         assert g.moran_i == pytest.approx(hand_moran(arr, nb), abs=1e-12)
         if seg == "services_computing":     # the computing services of the South East cluster
             assert g.moran_i == pytest.approx(0.394325232703, abs=1e-9) and g.p_sim < 0.01
+
+
+def test_weights_from_the_boundaries_of_the_maps(monkeypatch):
+    """The boundary path of the spatial rule, with a stand-in of :mod:`lqcalc.geo.boundaries`
+    (``detect_scheme``, ``shape_code``, ``features``): codes are translated to the shapes'
+    codes and back, queen contiguity with the island linked to its nearest region."""
+    import importlib.machinery
+    import sys
+    import types
+
+    from lqcalc.metrics.clusters import cluster_settings
+    from lqcalc.tables.spatial import spatial_weights
+
+    fake = types.ModuleType("lqcalc.geo.boundaries")
+    fake.__spec__ = importlib.machinery.ModuleSpec("lqcalc.geo.boundaries", None)
+    fake.detect_scheme = lambda codes: "test-grid" if all(c.startswith("X") for c in codes) else None
+    fake.shape_code = lambda code, scheme: code[1:]          # X r0c0 -> r0c0
+    fake.features = lambda scheme: grid(2) + [square("ISLE", 0.5, -5)]
+    monkeypatch.setitem(sys.modules, "lqcalc.geo.boundaries", fake)
+    settings = cluster_settings({})
+    codes = ["Xr0c0", "Xr0c1", "Xr1c0", "Xr1c1", "XISLE"]
+    w, reason = spatial_weights(codes, settings, None)
+    assert reason is None and sorted(w.ids) == sorted(codes)
+    assert w.w.neighbors["XISLE"] == ["Xr1c0"] and w.islands == []
+    assert "queen contiguity" in w.source and "test-grid" in w.source and "XISLE" in w.describe()
+    w, _ = spatial_weights(codes, cluster_settings({"spatial_islands": "keep"}), None)
+    assert w.islands == ["XISLE"]
+    w, _ = spatial_weights(codes, cluster_settings({"spatial_neighbours": "knn", "spatial_k": 2}), None)
+    assert all(len(v) == 2 for v in w.w.neighbors.values())
+    none, reason = spatial_weights(["110000", "UKI3"], settings, None)
+    assert none is None and "not a boundary scheme" in reason

@@ -38,6 +38,7 @@ class Weights:
     w: Any
     source: str
     islands: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)   # islands given their nearest region
 
     @property
     def ids(self) -> list[str]:
@@ -52,9 +53,14 @@ class Weights:
         """
         text = f"{self.source}: {self.w.n} regions"
         if self.islands:
-            shown = ", ".join(self.islands[:10]) + (" ..." if len(self.islands) > 10 else "")
-            text += f", {len(self.islands)} without neighbours ({shown})"
+            text += f", {len(self.islands)} without neighbours ({_shown(self.islands)})"
+        if self.linked:
+            text += f", {len(self.linked)} linked to their nearest region ({_shown(self.linked)})"
         return text
+
+
+def _shown(codes: list[str]) -> str:
+    return ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
 
 
 def _libpysal():
@@ -97,17 +103,17 @@ def _shapes(features: Iterable[dict], codes: Iterable[str] | None) -> tuple[list
 def _finish(w, source: str, islands: str, features: list[dict] | None = None, shapes=None, ids=None) -> Weights:
     lw = _libpysal()
     w = _row_standardised(w)
+    if islands not in ("keep", "knn"):
+        raise UsageError(f"unknown islands setting {islands!r}", hint="use 'keep' or 'knn'")
     isl = [str(i) for i in w.islands]
+    linked: list[str] = []
     if isl and islands == "knn" and shapes is not None and len(ids) > 1:
         nearest = _knn_w(ids, shapes, 1)
         w = _quiet(lw.attach_islands, w, nearest)
         w = _row_standardised(_quiet(lw.W, {str(k): [str(n) for n in v] for k, v in w.neighbors.items()},
                                      id_order=[str(i) for i in ids]))
-        source += f" (nearest region added to {len(isl)} without neighbours)"
-        isl = [str(i) for i in w.islands]
-    elif islands not in ("keep", "knn"):
-        raise UsageError(f"unknown islands setting {islands!r}", hint="use 'keep' or 'knn'")
-    return Weights(w=w, source=source, islands=isl)
+        linked, isl = isl, [str(i) for i in w.islands]
+    return Weights(w=w, source=source, islands=isl, linked=linked)
 
 
 def queen(features: Iterable[dict], codes: Iterable[str] | None = None, islands: str = "keep") -> Weights:
@@ -243,4 +249,5 @@ def subset(weights: Weights, codes: Iterable[str]) -> Weights:
     w = _quiet(lw.W, {str(k): [str(n) for n in v] for k, v in w.neighbors.items()},
                {str(k): list(v) for k, v in w.weights.items()}, id_order=keep)
     w = _row_standardised(w)
-    return Weights(w=w, source=weights.source, islands=[str(i) for i in w.islands])
+    return Weights(w=w, source=weights.source, islands=[str(i) for i in w.islands],
+                   linked=[c for c in weights.linked if c in set(keep)])
