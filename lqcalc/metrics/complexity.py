@@ -321,21 +321,18 @@ def complexity_frames(cells: pl.DataFrame, value: str = "mcp") -> dict[str, pl.D
     nr, ni = m.shape
     reg = pl.Series("region", inc.regions, dtype=pl.String)
     ind = pl.Series("industry", inc.industries, dtype=pl.String)
-    out_cells = pl.DataFrame({
-        "region": np.repeat(np.array(inc.regions, dtype=object), ni),
-        "industry": np.tile(np.array(inc.industries, dtype=object), nr),
-        "density": dens.ravel(), "relatedness_density": rd.ravel(), "cog": cog.ravel(),
-    }, schema={"region": pl.String, "industry": pl.String, "density": pl.Float64,
-               "relatedness_density": pl.Float64, "cog": pl.Float64})
+    out_cells = pl.DataFrame([
+        reg.gather(np.repeat(np.arange(nr), ni)), ind.gather(np.tile(np.arange(ni), nr)),
+        pl.Series("density", dens.ravel(), dtype=pl.Float64),
+        pl.Series("relatedness_density", rd.ravel(), dtype=pl.Float64), pl.Series("cog", cog.ravel(), dtype=pl.Float64),
+    ])
     regions = pl.DataFrame([reg, pl.Series("diversity", diversity(m).astype(np.int64)),
                             pl.Series("eci", cx.eci), pl.Series("coi", coi, dtype=pl.Float64)])
     industries = pl.DataFrame([ind, pl.Series("ubiquity", ubiquity(m).astype(np.int64)), pl.Series("pci", cx.pci)])
     a, b = np.nonzero(~np.eye(ni, dtype=bool))
-    codes = np.array(inc.industries, dtype=object)
-    pairs = pl.DataFrame({
-        "industry": codes[a], "industry_2": codes[b], "cooccurrence": co[a, b].astype(np.int64),
-        "proximity": phi[a, b], "relatedness": rel[a, b],
-    }, schema={"industry": pl.String, "industry_2": pl.String, "cooccurrence": pl.Int64,
-               "proximity": pl.Float64, "relatedness": pl.Float64})
+    pairs = pl.DataFrame([
+        ind.gather(a), ind.gather(b).alias("industry_2"), pl.Series("cooccurrence", co[a, b].astype(np.int64)),
+        pl.Series("proximity", phi[a, b], dtype=pl.Float64), pl.Series("relatedness", rel[a, b], dtype=pl.Float64),
+    ])
     return {name: _nan_to_null(df) for name, df in
             (("cells", out_cells), ("regions", regions), ("industries", industries), ("pairs", pairs))}
