@@ -14,8 +14,9 @@ from lqcalc.schema import CODES
 from lqcalc.errors import InternalError, UsageError
 
 #: Output tables written as Parquet, in this order.
-TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity", "relatedness",
-               "proximity", "spatial"]
+TABLE_NAMES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity"]
+#: Tables written only with --complexity / --spatial (or when named in --tables).
+OPTIONAL_TABLE_NAMES = ["relatedness", "proximity", "spatial"]
 
 
 @dataclass
@@ -244,10 +245,11 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             "warnings": warnings,
         })
         checked.report.write(tmp / "validation.html", tmp / "validation.json", lang=cfg.lang)
-        outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES] if app.has(name)}
+        outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES]
+                   if app.has(name)}
         from lqcalc.output import write_analyst_outputs
 
-        all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
+        all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
                       if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None)
@@ -257,5 +259,5 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
     out = Path(cfg.out)
-    tables_out = {name: pl.scan_parquet(out / f"{name}.parquet") for name in TABLE_NAMES if (out / f"{name}.parquet").exists()}
+    tables_out = {name: pl.scan_parquet(out / f"{name}.parquet") for name in [*TABLE_NAMES, *OPTIONAL_TABLE_NAMES] if (out / f"{name}.parquet").exists()}
     return RunResult(out, tables_out, manifest, manifest["warnings"])

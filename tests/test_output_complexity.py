@@ -187,3 +187,44 @@ def test_mcp_threshold_setting(tmp_path, cli):
     bad.write_text("[clusters]\nspatial_islands = \"drop\"\n", encoding="utf-8")
     r = cli("run", SMALL, *READ, "--config", bad, "--out", tmp_path / "c")
     assert r.exit_code == 2 and "spatial_islands" in r.output
+
+
+def test_partitions_give_the_same_complexity_tables(tmp_path):
+    """Year by year (one partition per year) gives the tables of one pass; the regions of each
+    level of the hierarchy form their own matrix, over the leaf industries only."""
+    from test_core_partitions import _assert_same, _cfg, _table
+
+    from lqcalc.pipeline import run as run_pipeline
+
+    src = tmp_path / "table.parquet"
+    _table().write_parquet(src)
+    whole = run_pipeline(_cfg(src, tmp_path / "whole", 10**9, complexity=True))
+    part = run_pipeline(_cfg(src, tmp_path / "part", 1, complexity=True))
+    assert len(part.manifest["partitions"]) > 1
+    for name in ("relatedness", "proximity", "regions", "industries"):
+        _assert_same(pl.read_parquet(part.out / f"{name}.parquet"), pl.read_parquet(whole.out / f"{name}.parquet"),
+                     name)
+    rel = pl.read_parquet(whole.out / "relatedness.parquet")
+    ind = pl.read_parquet(whole.out / "indicators.parquet")
+    assert set(rel["industry"]) == set(ind.filter(pl.col("is_leaf"))["industry"])     # what the indices count
+    assert rel["region_level"].n_unique() > 1 and "000000" not in set(rel["region"])
+    eci = pl.read_parquet(whole.out / "regions.parquet").filter(pl.col("eci").is_not_null())
+    # ECI is standardised within each matrix: mean 0 and population sd 1 per year x measure x level
+    levels = rel.select("region", "region_level").unique()
+    stats = eci.join(levels, on="region").group_by("year", "measure", "region_level").agg(
+        pl.col("eci").mean().alias("m"), pl.col("eci").std(ddof=0).alias("s"), pl.len().alias("n"))
+    stats = stats.filter(pl.col("n") >= 3)
+    assert stats.height > 0 and stats["m"].abs().max() < 1e-9 and (stats["s"] - 1).abs().max() < 1e-9
+
+
+def test_industries_that_are_not_leaves_stay_out_of_the_matrix():
+    from lqcalc.tables.relatedness import complexity_parts
+
+    ind = pl.DataFrame({"region": ["A", "A", "A", "B", "B", "B"], "region_name": None, "industry": ["x", "y", "xy"] * 2,
+                        "industry_name": None, "year": 2020, "measure": "emp", "region_level": 0,
+                        "is_leaf": [True, True, False] * 2, "lq": [1.5, 0.5, 1.0, 0.7, 1.2, 1.0]},
+                       schema_overrides={"region_name": pl.String, "industry_name": pl.String, "year": pl.Int32,
+                                         "region_level": pl.Int32})
+    parts = complexity_parts(ind)
+    assert set(parts.relatedness["industry"]) == {"x", "y"} and set(parts.industries["industry"]) == {"x", "y"}
+    assert parts.regions["diversity"].to_list() == [1, 1]
