@@ -30,7 +30,7 @@ import polars_impl  # noqa: E402
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.indicators import build_tables
+    from lqcalc.builder import build_tables
     from lqcalc.io import read_inputs
     from lqcalc.totals import attach_totals
 

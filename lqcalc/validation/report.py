@@ -201,7 +201,7 @@ class ValidationReport:
         otherwise) with the integer codes the rules gave region, industry and measure
         (``_rc``, ``_ic``, ``_mc``: positions among the labels of the whole table, the same
         in every partition of one run), so that the indicators do not code the strings
-        again (:func:`lqcalc.indicators.with_codes` keeps codes that are there). ``good``
+        again (:func:`lqcalc.tables.codes.with_codes` keeps codes that are there). ``good``
         unchanged when the rules kept no codes.
         """
         if self._codes is None or self._codes.height != self.rows:
