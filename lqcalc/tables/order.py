@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from lqcalc import schema
-from lqcalc.tables.codes import CODES, by_code, first_of_codes, with_codes
+from lqcalc.tables.codes import CODES, by_code, first_of_codes
 
 
 def sorted_rows(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -35,6 +35,7 @@ def sorted_rows_by_codes(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     and sorting one integer a fraction of that. Falls back to :func:`sorted_rows` when a key is
     null, a code column is missing or the key would not fit in 63 bits.
 
+    >>> from lqcalc.tables.codes import with_codes
     >>> df = with_codes(pl.DataFrame({"region": ["b", "a", "b", "a"], "industry": ["y", "y", "x", "x"],
     ...                               "measure": "m", "year": 2020}))
     >>> sorted_rows_by_codes(df, ["region", "industry", "year"]).select("region", "industry").rows()
