@@ -1,5 +1,9 @@
 """The rules computed with polars: one boolean flag column per error rule, plus warnings.
 
+Why this module is long: every rule's flag is computed in one pass over shared integer
+codes (:func:`compute`), and the warnings are composed from the partial tables that pass
+leaves (:func:`compose_warnings`), which the merge of a partitioned run composes again.
+
 Row rules (negative value, empty key, year range) are plain expressions. Cross-row rules
 (duplicate keys, a part larger than its total, the reference region missing for a year, two
 units for one measure, two spellings of one region) need group-wise context, which Great

@@ -1,5 +1,8 @@
 """Whole-table facts that the validation of one partition needs.
 
+Why this module is long: the context is one value collected in one pass over the table;
+its lookups (codes, flags, leaves, spellings) are its methods.
+
 A run validates its input one partition (a set of whole years) at a time. Most rules look at
 one row, or at rows of one region / industry x year x measure, and a partition holds all of
 them. A few look across years or across the whole table: two units for one measure

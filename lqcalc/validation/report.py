@@ -1,4 +1,9 @@
-"""The validation report: a plain value with text, JSON and HTML renderings (en / zh)."""
+"""The validation report: a plain value with text, JSON and HTML renderings (en / zh).
+
+Why this module is long: :class:`ValidationReport` is one value with several renderings
+(text, JSON, HTML, the DataError of a failed run, the quarantine split) in two languages,
+all reading the same fields.
+"""
 
 from __future__ import annotations
 
