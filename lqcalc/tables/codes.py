@@ -21,6 +21,11 @@ def by_code(codes: pl.Series, values: pl.Series) -> pl.Series:
     codes not given. ``by_code(codes, values).gather(c)`` maps the codes ``c`` of every row
     without a join.
 
+    Applies to small non-negative integer codes (those of :func:`with_codes`, or packed keys
+    below twice the row count): the lookup has ``max(codes) + 1`` entries. The gather gives
+    what a left join of the rows on the code would give, in row order, without hashing every
+    row (``tests/test_metrics_shortcuts.py`` compares the two).
+
     >>> by_code(pl.Series([2, 0], dtype=pl.UInt32), pl.Series(["b", "a"])).to_list()
     ['a', None, 'b']
     """

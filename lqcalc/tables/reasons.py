@@ -25,6 +25,10 @@ def reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],
     A row with one text takes it as it is; only the rows with several join them. Every text
     is put in place at once. Row order is unchanged.
 
+    Applies to every table with reasons: the texts are those of every reason evaluated on
+    every row and joined with :func:`lqcalc.metrics._safe.join_reasons`
+    (``tests/test_metrics_shortcuts.py`` compares the two).
+
     >>> df = pl.DataFrame({"x": [1, 2, None, 4, 5], "a": [1.0, None, None, None, 5.0],
     ...                    "b": [1.0, 2.0, None, None, None]})
     >>> parts = [("a", pl.format("a: x is {}", pl.col("x"))), ("b", pl.lit("b: no b"))]
