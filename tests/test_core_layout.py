@@ -30,9 +30,12 @@ def modules() -> dict[str, Path]:
 
 def imports(name: str, path: Path, mods: dict[str, Path], *, top_level_only: bool = False) -> set[str]:
     """The package modules that ``name`` imports: at module level only, or anywhere in it
-    (function-level imports included). ``from a import b`` names the module ``a.b`` when
-    there is one, else ``a``."""
+    (function-level imports included; not those under ``if TYPE_CHECKING:``, which never
+    run). ``from a import b`` names the module ``a.b`` when there is one, else ``a``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):     # imports for type checkers only never run
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
     nodes = tree.body if top_level_only else list(ast.walk(tree))
     found: set[str] = set()
     for node in nodes:
@@ -77,10 +80,16 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_cycle_finder_finds_a_cycle():
+def test_cycle_finder_finds_a_cycle(tmp_path):
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c", "a"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+    src = tmp_path / "m.py"
+    src.write_text("import lqcalc.x\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import lqcalc.y\n"
+                   "def f():\n    from lqcalc import z\n    from . import w\n")
+    mods = {n: src for n in ("lqcalc.x", "lqcalc.y", "lqcalc.z", "lqcalc.w", "lqcalc")}
+    assert imports("lqcalc.m", src, mods, top_level_only=True) == {"lqcalc.x"}
+    assert imports("lqcalc.m", src, mods) == {"lqcalc.x", "lqcalc.z", "lqcalc.w"}
 
 
 def test_no_import_cycles_in_the_package():
