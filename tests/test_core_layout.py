@@ -171,6 +171,21 @@ def test_architecture_page_names_only_modules_that_exist():
     assert not unnamed, f"docs/architecture.md does not name: {unnamed}"
 
 
+def layers(text: str) -> dict[str, int]:
+    """Row of the module map (``| layer | modules |``) of every module it lists, top row 0."""
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`lqcalc" in line]
+    return {m: i for i, line in enumerate(rows) for m in named_modules(line)}
+
+
+def test_imports_go_down_the_module_map():
+    """A module imports modules of its own row of docs/architecture.md or of rows below it."""
+    mods = modules()
+    row = layers(ARCHITECTURE.read_text(encoding="utf-8"))
+    assert row["lqcalc.cli"] == 0 and row["lqcalc.tables.growth"] < row["lqcalc.tables.keys"] < row["lqcalc.schema"]
+    upward = sorted(f"{n} -> {t}" for n, p in mods.items() for t in imports(n, p, mods) if row[t] < row[n])
+    assert not upward, f"imports up the module map: {upward}"
+
+
 def test_named_modules_reads_both_spellings():
     mods = modules()
     named = named_modules("`lqcalc.tables.keys.pack_keys` and `lqcalc/io/long.py`, `lqcalc/metrics/`, `lqcalc.nothing`")
