@@ -15,7 +15,9 @@ resident memory from ``os.wait4``'s ``ru_maxrss`` of that process):
 5. the agreement check (``bench/agree.py``) of LQ, growth and shift-share, on by default up
    to 2M rows (``--check`` / ``--no-check``);
 6. ``lqcalc --help`` start-up time and a real yearbook export end to end, when available;
-7. the results as ``bench/results/<size>.json`` and ``.md`` (machine, versions, load).
+7. the results as ``bench/results/<size>.json`` and ``.md`` (machine, versions, load; the
+   latest run of each size replaces the previous one) and one line per contender appended
+   to ``bench/results/history.csv``.
 
 Timings on a shared machine are noisy: ``--repeat N`` keeps the fastest of N runs and the
 load average before and after is recorded with the results.
@@ -39,20 +41,23 @@ sys.path.insert(0, str(BENCH))
 
 from generate import REFERENCE_REGION, SIZES, TOTAL_INDUSTRY, generate  # noqa: E402
 
-#: The column options a new user gives; ``default-run`` is ``lqcalc run`` with these alone.
+#: The column options a new user gives; with the table's reference region and total industry
+#: (which a table with those rows needs: lqcalc refuses to sum nested codes) they are ``default-run``.
 COLUMN_ARGS = ["--region-col", "region", "--industry-col", "industry", "--year-col", "year",
                "--value-col", "employment"]
 REFERENCE_ARGS = ["--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY]
+#: ``lqcalc run`` on the synthetic tables with a reference region and total industry.
 LQCALC_ARGS = COLUMN_ARGS + REFERENCE_ARGS
 
-#: Every contender, in the order they run: lqcalc's three, then the others it is compared with
+#: Every contender, in the order they run: lqcalc's two, then the others it is compared with
 #: (the pandas script, DuckDB SQL, the same work in plain polars, the streaming prototype).
-#: ``default-run`` is the command a new user types (column options only, every output);
-#: ``lqcalc`` adds the table's reference region and total industry; ``lqcalc-growth`` is
-#: like for like (``--tables growth --no-charts``).
-CONTENDERS = ["default-run", "lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
-LQCALC = CONTENDERS[:3]
-OTHERS = CONTENDERS[3:]
+#: ``default-run`` is ``lqcalc run`` as a new user types it (the column options, and on a
+#: table with such rows its reference region and total industry): every table, summary,
+#: chart, the database and the validation report. ``lqcalc-growth`` is like for like
+#: (``--tables growth --no-charts``: the contenders' indicators).
+CONTENDERS = ["default-run", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
+LQCALC = CONTENDERS[:2]
+OTHERS = CONTENDERS[2:]
 #: On a flat table (no reference or total rows) these run; the others need those rows.
 FLAT = ["default-run", "lqcalc-growth", "pandas", "polars"]
 #: The others that write whole LQ and growth files from the whole table, like ``lqcalc-growth``.
@@ -221,9 +226,8 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
 
     commands = {
         # what a new user types: the column options, every table, summary, chart and the database
-        "default-run": [py, "-m", "lqcalc", "run", str(data), *COLUMN_ARGS, "--out", str(outs["default-run"]),
-                        "--json"],
-        "lqcalc": [py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(outs["lqcalc"]), "--json"],
+        "default-run": [py, "-m", "lqcalc", "run", str(data), *COLUMN_ARGS, *ref_args,
+                        "--out", str(outs["default-run"]), "--json"],
         # like for like: the contenders' indicators only (LQ at the start and end year, growth,
         # shift-share), still read and validated in full and written with tidy.parquet
         "lqcalc-growth": [py, "-m", "lqcalc", "run", str(data), *COLUMN_ARGS, *ref_args,
@@ -236,7 +240,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
                       *ref_args],
     }
     if csv:
-        commands["lqcalc-csv"] = [py, "-m", "lqcalc", "run", str(data.with_suffix(".csv")), *LQCALC_ARGS,
+        commands["lqcalc-csv"] = [py, "-m", "lqcalc", "run", str(data.with_suffix(".csv")), *COLUMN_ARGS, *ref_args,
                                   "--out", str(outs["lqcalc-csv"]), "--json"]
         commands["pandas-csv"] = [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-pandas-csv"), "--reference-region", REFERENCE_REGION,
@@ -244,7 +248,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         commands["duckdb-csv"] = [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-duckdb-csv"), "--reference-region", REFERENCE_REGION,
                                   "--total-industry", TOTAL_INDUSTRY]
-        contenders = contenders + [c + "-csv" for c in contenders if c in ("lqcalc", "pandas", "duckdb")]
+        contenders = contenders + [c + "-csv" for c in contenders if c in ("default-run", "pandas", "duckdb")]
     res["contenders"] = {}
     for name in contenders:
         if name not in commands:
@@ -266,13 +270,12 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
 
     c = res["contenders"]
     res["ratios"] = {}
-    for mine in ("default-run", "lqcalc"):
-        if c.get(mine, {}).get("exit_code") == 0:
-            base, tag = c[mine], mine.replace("-", "_")
-            res["ratios"].update({f"{k}_wall_over_{tag}": round(v["wall_s"] / base["wall_s"], 2)
-                                  for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
-            res["ratios"].update({f"{k}_memory_over_{tag}": round(v["peak_mb"] / base["peak_mb"], 2)
-                                  for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
+    if c.get("default-run", {}).get("exit_code") == 0:
+        base = c["default-run"]
+        res["ratios"].update({f"{k}_wall_over_default_run": round(v["wall_s"] / base["wall_s"], 2)
+                              for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
+        res["ratios"].update({f"{k}_memory_over_default_run": round(v["peak_mb"] / base["peak_mb"], 2)
+                              for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
     if c.get("lqcalc-growth", {}).get("exit_code") == 0:
         like = c["lqcalc-growth"]
         res.setdefault("ratios", {}).update({f"{k}_wall_over_lqcalc_growth": round(v["wall_s"] / like["wall_s"], 2)
@@ -281,16 +284,14 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         # how much faster than pandas the pandas script's own job alone runs in plain polars
         res.setdefault("ratios", {})["pandas_wall_over_polars"] = round(c["pandas"]["wall_s"] / c["polars"]["wall_s"], 2)
 
-    full = next((k for k in ("lqcalc", "default-run") if c.get(k, {}).get("exit_code") == 0), None)
-    if check and full and c.get("pandas", {}).get("exit_code") == 0:
+    if check and c.get("default-run", {}).get("exit_code") == 0 and c.get("pandas", {}).get("exit_code") == 0:
         from agree import agree
 
         def ok(name: str) -> Path | None:
             return outs[name] if c.get(name, {}).get("exit_code") == 0 else None
 
-        res["agreement"] = agree(outs[full], outs["pandas"], ok("duckdb"), streaming=ok("streaming"),
+        res["agreement"] = agree(outs["default-run"], outs["pandas"], ok("duckdb"), streaming=ok("streaming"),
                                  polars=ok("polars"))
-        res["agreement"]["lqcalc_run"] = full
         if c.get("lqcalc-growth", {}).get("exit_code") == 0:
             from agree import agree_growth
 
@@ -386,6 +387,30 @@ def markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+HISTORY_FIELDS = ["started", "size", "contender", "wall_s", "cpu_s", "peak_mb", "exit_code", "cpu", "commit"]
+
+
+def append_history(path: Path, res: dict) -> None:
+    """Add one line per contender of this run to the CSV history (the latest run's JSON and
+    Markdown replace the previous ones; the history keeps the times)."""
+    import csv
+
+    try:
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    new = not path.exists()
+    with path.open("a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=HISTORY_FIELDS)
+        if new:
+            w.writeheader()
+        for name, r in res.get("contenders", {}).items():
+            w.writerow({"started": res["started"], "size": res["size"], "contender": name, "wall_s": r["wall_s"],
+                        "cpu_s": r["cpu_s"], "peak_mb": r["peak_mb"], "exit_code": r["exit_code"],
+                        "cpu": res["machine"]["cpu"], "commit": commit})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", choices=list(SIZES), default="small")
@@ -410,6 +435,7 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / f"{args.size}.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n")
     (args.results / f"{args.size}.md").write_text(markdown(res), encoding="utf-8")
+    append_history(args.results / "history.csv", res)
     print(markdown(res))
     if "agreement" in res and not res["agreement"]["ok"]:
         sys.exit(1)
