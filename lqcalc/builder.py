@@ -1,14 +1,13 @@
 """The output tables of a run, built one partition (a set of whole years) at a time.
 
-Every table of :mod:`lqcalc.indicators` is computed within one year (``indicators``,
+Every table of :mod:`lqcalc.tables` is computed within one year (``indicators``,
 ``regions``, ``industries``, ``intensity``) except three: ``growth`` pairs a start and an end
 year, ``clusters`` needs the end year and its growth, ``targets`` reads a few series across
 years. :class:`TableBuilder` therefore takes the base frame (:func:`lqcalc.totals.attach_totals`)
 of each partition in turn, returns that partition's rows of every table, keeps the base rows
 of the start years that a later partition will need, and computes the growth of a period
 when its end year arrives. A table given in one partition gives exactly the tables of
-:func:`lqcalc.indicators.build_tables`; given in several, the same rows (in partition
-order).
+:func:`build_tables`; given in several, the same rows (in partition order).
 """
 
 from __future__ import annotations
@@ -19,55 +18,17 @@ import polars as pl
 
 from lqcalc.config import RunConfig
 from lqcalc.errors import UsageError, did_you_mean
-from lqcalc.indicators import (CODES, _total_code, _total_name, _years, cluster_table, establishments_measure,
-                               growth_periods, growth_table, indicator_table, industry_table, intensity_table,
-                               parse_target, region_table, targets_table, with_codes)
 from lqcalc.metrics import clusters as cl
-
-#: Tables produced partition by partition (``targets`` comes at :meth:`TableBuilder.finish`).
-PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity", "relatedness",
-                    "proximity", "spatial"]
-
-#: Every output table of a run, in the order of the output directory.
-ALL_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "targets", "intensity", "relatedness",
-              "proximity", "spatial"]
-
-#: Tables written only when asked for: by their switch (``--complexity``, ``--spatial``) or by name.
-OPTIONAL_TABLES = {"relatedness": "complexity", "proximity": "complexity", "spatial": "spatial"}
-
-#: Tables another table is computed from.
-_NEEDS = {"industries": {"indicators"}, "clusters": {"indicators", "growth"}, "relatedness": {"indicators"},
-          "proximity": {"indicators"}, "spatial": {"indicators", "growth", "clusters"}}
-
-
-def selected_tables(names: list[str] | None, switches: tuple[str, ...] = ()) -> list[str]:
-    """The output tables a run writes (``--tables``; without it every table but the optional
-    ones), with the optional tables of the ``switches`` that are on (``complexity``, ``spatial``).
-
-    >>> selected_tables(["growth", "indicators"])
-    ['indicators', 'growth']
-    >>> selected_tables([])[:3], selected_tables([])[-1]
-    (['indicators', 'regions', 'industries'], 'intensity')
-    >>> selected_tables([], ("complexity",))[-2:]
-    ['relatedness', 'proximity']
-    >>> selected_tables(["cluster"])
-    Traceback (most recent call last):
-    lqcalc.errors.UsageError: --tables: no table named 'cluster'
-    """
-    on = {t for t, switch in OPTIONAL_TABLES.items() if switch in switches}
-    if not names:
-        return [t for t in ALL_TABLES if t not in OPTIONAL_TABLES or t in on]
-    flat = [n.strip() for name in names for n in str(name).split(",") if n.strip()]
-    for n in flat:
-        if n not in ALL_TABLES:
-            raise UsageError(f"--tables: no table named {n!r}",
-                             hint=did_you_mean(n, ALL_TABLES) or "tables: " + ", ".join(ALL_TABLES))
-    return [t for t in ALL_TABLES if t in flat or t in on]
-
-
-def switches_of(cfg: RunConfig) -> tuple[str, ...]:
-    """The switches of ``cfg`` that add optional tables."""
-    return tuple(k for k in ("complexity", "spatial") if getattr(cfg, k, False))
+from lqcalc.tables.base import establishments_measure, total_code_of, total_name_of, years_of
+from lqcalc.tables.clusters import cluster_table
+from lqcalc.tables.codes import CODES, with_codes
+from lqcalc.tables.growth import growth_periods, growth_table
+from lqcalc.tables.indicators import indicator_table
+from lqcalc.tables.industries import industry_table
+from lqcalc.tables.intensity import intensity_table
+from lqcalc.tables.regions import region_table
+from lqcalc.tables.selection import ALL_TABLES, NEEDS, OPTIONAL_TABLES, PARTITION_TABLES, selected_tables, switches_of
+from lqcalc.tables.targets import parse_target, targets_table
 
 _CODE_COLS = list(CODES.values())
 
@@ -127,7 +88,7 @@ class TableBuilder:
         else:
             self.end_year = int(cfg.end_year) if cfg.end_year is not None and len(self.years) >= 2 else self.years[-1]
         self.wanted = set(selected_tables(getattr(cfg, "tables", None), switches_of(cfg)))
-        self.computed = set(self.wanted).union(*(_NEEDS.get(t, set()) for t in self.wanted))
+        self.computed = set(self.wanted).union(*(NEEDS.get(t, set()) for t in self.wanted))
         # eci / pci go into regions and industries with --complexity
         self.complexity = bool(getattr(cfg, "complexity", False)) or bool({"relatedness", "proximity"} & self.wanted)
         if self.complexity:
@@ -319,20 +280,19 @@ class TableBuilder:
         """``clusters`` with the LISA rule, and the ``spatial`` table (:mod:`lqcalc.tables.spatial`)."""
         from lqcalc.tables.spatial import spatial_parts, spatial_weights
 
-        if self._weights is None:
-            codes = sorted(clusters["region"].unique().drop_nulls().to_list())
-            self._weights = spatial_weights(codes, self.settings, getattr(self.cfg, "weights", None))
+        if self._weights is None:   # (weights, None) or (None, why there are none)
+            self._weights = spatial_weights(sorted(clusters["region"].unique().drop_nulls().to_list()),
+                                            self.settings, getattr(self.cfg, "weights", None))
         self.spatial_done = True
-        weights, reason = self._weights
-        return spatial_parts(clusters, weights, reason, self.settings)
+        return spatial_parts(clusters, *self._weights, self.settings)
 
     # ------------------------------------------------------------------ helpers
     def _note_total(self, base: pl.DataFrame) -> None:
-        code = _total_code(base)
+        code = total_code_of(base)
         if self._total_code in (None, "*"):
             self._total_code = code
         if self._total_name is None:
-            self._total_name = _total_name(base)
+            self._total_name = total_name_of(base)
 
     def _growth(self, base: pl.DataFrame, present: set, label_codes: bool = False) -> tuple[pl.DataFrame, bool]:
         """Growth rows of the periods ending in this partition, and whether their code
@@ -396,10 +356,45 @@ def _empty_like_growth(base: pl.DataFrame, total_code: str, total_name: str | No
 
 def build_all(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     """Every table of a run from one base frame (one partition)."""
-    b = TableBuilder(cfg, years=_years(base), measures=_measures(base))
+    b = TableBuilder(cfg, years=years_of(base), measures=_measures(base))
     tables = b.add(base)
     tables.update(b.finish())
     return tables
 
 
-__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "OPTIONAL_TABLES", "selected_tables", "build_all"]
+def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
+    """The indicator tables of a run, keyed by output name.
+
+    Parameters
+    ----------
+    base : pl.DataFrame
+        The base frame of :func:`lqcalc.totals.attach_totals` (tidy columns plus
+        ``region_total``, ``reference_value``, ``reference_total``, ``is_reference_region``,
+        ``is_total_industry``, ``is_leaf``).
+    cfg : RunConfig
+        Uses ``base_year``, ``end_year``, ``dynamic``, ``intensity``, ``targets``,
+        ``region_hierarchy`` and ``clusters`` (see :mod:`lqcalc.metrics.clusters`).
+
+    Returns
+    -------
+    dict
+        ``indicators``, ``regions``, ``industries``, ``growth``, ``clusters``, ``intensity``,
+        ``targets``.
+
+    Examples
+    --------
+    >>> from lqcalc.totals import attach_totals
+    >>> from lqcalc.schema import conform
+    >>> t = conform(pl.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                           "measure": "emp", "value": [1.0, 3.0, 2.0, 2.0]}))
+    >>> tables = build_tables(attach_totals(t).base, RunConfig())
+    >>> tables["indicators"].select("region", "industry", "lq").rows()
+    [('A', 'x', 0.6666666666666666), ('A', 'y', 1.2), ('B', 'x', 1.3333333333333333), ('B', 'y', 0.8)]
+    """
+    tables = build_all(base, cfg)
+    return {name: tables[name] for name in
+            ("indicators", "regions", "industries", "growth", "clusters", "intensity", "targets")}
+
+
+__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "OPTIONAL_TABLES", "selected_tables", "build_all",
+           "build_tables"]
