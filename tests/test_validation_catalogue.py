@@ -41,7 +41,7 @@ CATALOGUE = [
     ("file_not_found", ["does_not_exist.csv"], (), 2, "not found"),
     ("decimal_commas_not_read_as_thousands", ["decimal_commas.csv"], (), 3, "'1,5'"),
     ("bom_only", ["bom_only.csv"], (), 3, "empty CSV"),
-    ("duplicate_header_names", ["duplicate_header.csv"], (), 2, "which column holds the industry"),
+    ("duplicate_header_names", ["duplicate_header.csv"], (), 2, "the header names column 'region' twice"),
     ("empty_excel_sheet", ["empty_sheet.xlsx"], (), 3, "empty Excel sheet"),
     ("mixed_currencies_in_portal_exports", ["portal_gdp_yuan.csv", "portal_gdp_usd.csv"], (), 3, "mixes incompatible units"),
     # -- rules: lqcalc.validation finds them --

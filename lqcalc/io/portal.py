@@ -138,18 +138,19 @@ def _collect(det: Detected, opts: ReadOptions) -> _Collector:
                 code, iname, measure, unit = parts[j]
                 col.add(label, None, code, iname, year, measure, _cell(rows[k], j), unit, lines[k], det.col_labels[j])
     elif layout == "nbs-indicators-years":
-        if not det.region:
-            raise UsageError(f"{det.path}: the file names no region (地区：…)",
-                             hint="indicators x years exports carry a line 地区：<name>; add it to the file")
+        region = opts.region or det.region
+        if not region:
+            raise UsageError(f"{det.path}: the file names no region (no line 地区：…)",
+                             hint="say which region it is with --region NAME (e.g. --region 北京市)")
         parts = _harmonize_totals({k: _indicator_parts(rows[k][0], det.unit) for k in det.data_rows})
         for k in det.data_rows:
             code, iname, measure, unit = parts[k]
             for j in det.value_cols:
-                col.add(det.region, None, code, iname, year_of(det.col_labels[j]), measure,
+                col.add(region, None, code, iname, year_of(det.col_labels[j]), measure,
                         _cell(rows[k], j), unit, lines[k], det.col_labels[j])
     elif layout == "nbs-national":
         parts = _harmonize_totals({j: _indicator_parts(det.col_labels[j], det.unit) for j in det.value_cols})
-        region = det.region or REFERENCE_NAME
+        region = opts.region or det.region or REFERENCE_NAME
         for k in det.data_rows:
             year = year_of(rows[k][0])
             for j in det.value_cols:
