@@ -71,6 +71,10 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
         click.echo(f"warning: {w}", err=True)
     if quiet:
         return
+    from lqcalc.rates import describe
+
+    if describe(m.get("rates") or {}):
+        click.echo(describe(m["rates"]))
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))

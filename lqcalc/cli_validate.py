@@ -47,8 +47,10 @@ def validate_command(inputs, config_file, as_json, **flags):
     from lqcalc.validation import report_paths, validate_tidy
 
     cfg = make_config(inputs, config_file, defaults=VALIDATE_DEFAULTS, **flags)
-    tidy, _infos, _defaults = read_stage(cfg)
-    rep = validate_tidy(tidy, cfg)
+    from lqcalc.validation.columns import user_columns
+
+    tidy, infos, _defaults = read_stage(cfg)
+    rep = validate_tidy(tidy, cfg).with_user_columns(user_columns(infos))
     lang = cfg.lang
     if as_json:
         click.echo(rep.to_json(lang))

@@ -107,6 +107,18 @@ def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[s
     return out or None
 
 
+def _rates(context, cfg: RunConfig, measures: list[str]) -> dict[str, str]:
+    """The rates of the input (:mod:`lqcalc.rates`); a ``--rate`` naming no measure is a usage error."""
+    from lqcalc.errors import did_you_mean
+    from lqcalc.rates import unknown_declared
+    from lqcalc.validation.checks import rates_of
+
+    for name in unknown_declared(cfg.read.rates, measures):
+        raise UsageError(f"--rate {name!r}: no measure of that name in the input (measures: {', '.join(measures)})",
+                         hint=did_you_mean(name, measures) or None)
+    return rates_of(context, cfg.read.rates)
+
+
 def _gate_api():
     from lqcalc.validation import PartitionGate, validation_context
 
@@ -130,6 +142,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.output.atomic import atomic_directory, check_target
     from lqcalc.output.manifest import sha256_file, versions, write_manifest
     from lqcalc.progress import progress
+    from lqcalc.rates import mask_table
     from lqcalc.totals import attach_totals
 
     from lqcalc.builder import selected_tables
@@ -151,8 +164,11 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     PartitionGate, validation_context = _gate_api()
     context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)   # keys without blanks around any label are not stripped again
-    pgate = PartitionGate(cfg, context, report=cfg.report)
+    from lqcalc.validation.columns import user_columns
+
+    pgate = PartitionGate(cfg, context, report=cfg.report, columns=user_columns(source.infos))
     measures = list(context.labels.get("measure", ()))
+    rates = _rates(context, cfg, measures)
     labels = {c: context.labels.get(c, ()) for c in ("region", "industry")}
 
     builder: TableBuilder | None = None
@@ -197,6 +213,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                 warnings_seen.setdefault(w)
             # each table is handed to the writer as soon as it is computed
             for name, df in builder.tables_of(totals.base, label_codes=coded):
+                df = mask_table(name, df, rates)
                 stages.start("write", f"writing {cfg.out}")
                 codes = None
                 if coded and name == "indicators":
@@ -215,7 +232,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         if builder is None:
             raise InternalError("no partition was computed although validation passed")
         for name, df in builder.finish().items():
-            app.write(name, df)
+            app.write(name, mask_table(name, df, rates))
         stages.start("write")   # waiting for the writer thread counts as writing
         app.close()
         warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)] + list(warnings_seen)
@@ -237,6 +254,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             "partitions": [{"years": list(p.years), "rows": p.rows} for p in plan],
             "validation": checked.report.manifest_entry(),
             "warnings": warnings,
+            "rates": rates,
         })
         checked.report.write(tmp / "validation.html", tmp / "validation.json", lang=cfg.lang)
         outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES] if app.has(name)}

@@ -90,4 +90,54 @@ def describe(rates: dict[str, str], lang: str = "en") -> str | None:
     return f"rates (never summed; no LQ, share or concentration; change in percentage points): {names}"
 
 
-__all__ = ["RATE_NAME", "REASON", "GROWTH_REASON", "is_rate", "rate_measures", "unknown_declared", "describe"]
+
+
+
+#: Per table, the columns a rate keeps on its rows (its values as read, and its change).
+KEEP = {
+    "indicators": {"value"},
+    "growth": {"start_value", "end_value", "change"},
+    "clusters": {"size"},
+    "targets": {"target_value", "first_value", "latest_value"},
+}
+
+#: Columns never nulled: keys, names, units, flags of the row's place.
+_KEYS = {"region", "region_name", "industry", "industry_name", "year", "measure", "unit", "period", "start_year",
+         "end_year", "parent_region", "region_level", "is_leaf", "is_total_industry", "target", "target_year",
+         "first_year", "latest_year", "intensity", "n_industries", "n_regions", "null_reason"}
+
+
+def mask_table(name: str, df, rates: dict[str, str]):
+    """``df`` (an output table) with every indicator of the rows of a rate null, and a
+    ``null_reason`` saying why (:data:`REASON`; in the growth table :data:`GROWTH_REASON`,
+    whose ``change`` is the difference in percentage points).
+
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"region": ["A", "A"], "measure": ["emp", "增长率"], "unit": ["persons", "percent"],
+    ...                   "value": [5.0, -16.0], "lq": [1.2, 0.9], "null_reason": [None, None]})
+    >>> mask_table("indicators", t, {"增长率": "percent"}).select("value", "lq", "null_reason").rows()[1]
+    (-16.0, None, '增长率 is a rate (percent): never summed, so no LQ, share or concentration index')
+    """
+    import polars as pl
+
+    if not rates or "measure" not in df.columns or df.height == 0:
+        return df
+    is_rate = pl.col("measure").is_in(sorted(rates))
+    keep = KEEP.get(name, set())
+    cols = [c for c, t in df.schema.items()
+            if c not in keep and c not in _KEYS and not c.startswith("_")
+            and (t.is_numeric() or t == pl.Boolean or c.startswith("class_"))]
+    template = GROWTH_REASON if name == "growth" else REASON
+    unit = pl.col("measure").replace_strict(rates, default="rate", return_dtype=pl.String)
+    reason = pl.format(template.replace("{measure}", "{}").replace("{unit}", "{}"), pl.col("measure"), unit)
+    extra = []
+    if name == "growth" and {"change", "start_value", "end_value"} <= set(df.columns):
+        # the difference of two rates, in percentage points, without float noise (5.5 - 4.7 = 0.8)
+        extra.append(pl.when(is_rate).then((pl.col("end_value") - pl.col("start_value")).round(10))
+                     .otherwise(pl.col("change")).alias("change"))
+    return df.with_columns(
+        *extra,
+        *[pl.when(is_rate).then(None).otherwise(pl.col(c)).alias(c) for c in cols],
+        pl.when(is_rate).then(reason).otherwise(pl.col("null_reason")).alias("null_reason"),
+    )
+__all__ = ["RATE_NAME", "REASON", "GROWTH_REASON", "KEEP", "is_rate", "rate_measures", "unknown_declared", "describe", "mask_table"]

@@ -71,6 +71,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.units: dict[str | None, Unit | None] = {}
         self.rows: list[dict] = []
+        self.columns: dict[tuple, str] = {}     # (industry, measure, year) -> the file's column label
 
     def unit(self, printed: str | None) -> Unit | None:
         if printed not in self.units:
@@ -100,6 +101,7 @@ class _Collector:
     def add(self, region_label: str | None, region: str | None, industry: str, industry_name: str | None,
             year: int | None, measure: str, cell: str, printed_unit: str | None, line: int, column: str) -> None:
         u = self.unit(printed_unit)
+        self.columns.setdefault((industry, measure, year), str(column))
         self.rows.append({
             "_label": region_label, "region": region, "industry": industry, "industry_name": industry_name,
             "year": year, "measure": measure, "value": self.value(cell, u, line, column),
@@ -252,6 +254,7 @@ def read_extract(path: str | Path, opts: ReadOptions | None = None,
     _check_duplicates(df)
     check_consistent(df.select("measure", "unit", "source_file").unique(maintain_order=True).rows(), det.path)
     units = sorted({u for u in df["unit"].unique().to_list() if u is not None})
+    info["value_columns"] = [[i, m, y, c] for (i, m, y), c in col.columns.items()]
     info.update(
         rows=df.height,
         missing=int(df["value"].is_null().sum()),

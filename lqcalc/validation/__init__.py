@@ -107,7 +107,7 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
     }
     checked = checks.compute(tidy, context, reference_region=cfg.reference_region, total_industry=cfg.total_industry,
                              tolerance=cfg.tolerance, suppressed_share=suppressed_share,
-                             year_min=year_min, year_max=year_max)
+                             year_min=year_min, year_max=year_max, rates=tuple(cfg.read.rates))
     if checked.frame is None:
         stats = suite.run_suite(tidy, suite.structural_specs(), engine=engine)
         settings.update(_engine_settings(engine))
@@ -116,7 +116,9 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
                                 max_listed=max_listed)
     df = checked.frame
     t1 = time.perf_counter()
-    stats = suite.run_suite(df, suite.specs(checked.active_flags, year_min=year_min, year_max=year_max), engine=engine)
+    stats = suite.run_suite(df, suite.specs(checked.active_flags, year_min=year_min, year_max=year_max,
+                                            rates=bool(checked.rates)), engine=engine)
+    settings["rates"] = checked.rates
     t2 = time.perf_counter()
     counts: dict[str, int] = {}
     for st in stats:
@@ -448,8 +450,9 @@ class PartitionGate:
     """
 
     def __init__(self, cfg: RunConfig, context: ValidationContext | None, *, report: str | Path | None = None,
-                 max_listed: int = 50) -> None:
+                 max_listed: int = 50, columns: dict[str, Any] | None = None) -> None:
         self.cfg = cfg
+        self.columns = columns   # the files' names of the tidy columns (lqcalc.validation.columns)
         self.context = context
         self.report_target = report
         self.max_listed = max_listed
@@ -506,7 +509,7 @@ class PartitionGate:
         failure report files exactly as :func:`gate` does) when the run fails, including
         quarantine with no good row left overall.
         """
-        rep = merge_reports(self._reports, max_listed=self.max_listed)
+        rep = merge_reports(self._reports, max_listed=self.max_listed).with_user_columns(self.columns)
         quarantine = self.cfg.on_invalid == "quarantine" and not rep.fatal
         if rep.ok or (quarantine and self.rows_used > 0):
             return GateResult(schema.empty(), empty_rejected(), rep, [], self.rows_used, self.rows_rejected)

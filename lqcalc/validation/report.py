@@ -176,6 +176,16 @@ class ValidationReport:
         return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows,
                                    _codes=None)
 
+    def with_user_columns(self, names: dict[str, Any] | None) -> ValidationReport:
+        """This report with every finding's column as the input file calls it
+        (:func:`lqcalc.validation.columns.user_columns`): ``emp``, ``2024年``, not ``value``."""
+        from lqcalc.validation.columns import rename_all
+
+        if not names:
+            return self
+        return dataclasses.replace(self, findings=rename_all(self.findings, names),
+                                   warnings=rename_all(self.warnings, names))
+
     # ---- quarantine ----
     def split(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(good rows, rejected rows) of the validated table.
