@@ -119,6 +119,15 @@ def _rates(context, cfg: RunConfig, measures: list[str]) -> dict[str, str]:
     return rates_of(context, cfg.read.rates)
 
 
+def _report_refusal(err, cfg: RunConfig) -> None:
+    """A file the readers refused: its problems written where a failed run's report goes
+    (``DIR.validation.html`` / ``.json`` next to ``--out DIR``, or ``--report PATH``)."""
+    from lqcalc.validation.report import write_problems
+
+    if err.problems:
+        write_problems(err, cfg.report, cfg.out, cfg.lang)
+
+
 def _gate_api():
     from lqcalc.validation import PartitionGate, validation_context
 
@@ -154,7 +163,11 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     check_target(Path(cfg.out).absolute())
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
-    source = open_source(cfg.inputs, cfg.read)
+    try:
+        source = open_source(cfg.inputs, cfg.read)
+    except DataError as exc:
+        _report_refusal(exc, cfg)
+        raise
     defaults = _defaults_from_input(cfg, source.tidy, source.infos) if hasattr(source, "tidy") else {}
     plan = source.plan(cfg.partition_rows)
     single = len(plan) == 1
@@ -225,7 +238,9 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             del totals
         problems = getattr(source, "problems", None)
         if problems:
-            raise DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
+            err = DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
+            _report_refusal(err, cfg)
+            raise err
         stages.start("validate")
         checked = pgate.finish()
         stages.start("indicators")
@@ -235,7 +250,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             app.write(name, mask_table(name, df, rates))
         stages.start("write")   # waiting for the writer thread counts as writing
         app.close()
-        warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)] + list(warnings_seen)
+        warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen)
         if rows["read"] != rows["used"] + rows["rejected"]:
             raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
                                 f"rejected {rows['rejected']}")

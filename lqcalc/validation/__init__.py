@@ -35,7 +35,7 @@ from lqcalc.config import RunConfig
 from lqcalc.validation import checks, suite
 from lqcalc.validation.checks import FLAG, YEAR_MAX, YEAR_MIN
 from lqcalc.validation.context import ValidationContext, validation_context
-from lqcalc.validation.report import (NOT_RUN, ValidationReport, empty_rejected, failure_report_paths, fmt_value,
+from lqcalc.validation.report import (MAX_LISTED, NOT_RUN, ValidationReport, empty_rejected, failure_report_paths, fmt_value,
                                       report_paths)
 from lqcalc.validation.rules import RULES
 
@@ -47,7 +47,7 @@ SUPPRESSED_SHARE = 0.2
 
 
 def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: ValidationContext | None = None,
-                  max_listed: int = 50, suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
+                  max_listed: int = MAX_LISTED, suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
                   year_max: int = YEAR_MAX) -> ValidationReport:
     """Validate a tidy table (:mod:`lqcalc.schema`), or one partition of it, against every rule.
 
@@ -64,7 +64,8 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
         years: given when ``tidy`` is a partition, so that its report is the whole table's
         share (see :func:`merge_reports`); computed from ``tidy`` itself when None.
     max_listed : int
-        Findings listed per rule (all failing rows are counted).
+        Findings listed per rule (all failing rows are counted); by default every one of them
+        (up to :data:`~lqcalc.validation.report.MAX_LISTED`), so that the report is complete.
     suppressed_share : float
         Share of missing cells of a measure (or measure x year) above which a warning is given.
     year_min, year_max : int
@@ -450,7 +451,7 @@ class PartitionGate:
     """
 
     def __init__(self, cfg: RunConfig, context: ValidationContext | None, *, report: str | Path | None = None,
-                 max_listed: int = 50, columns: dict[str, Any] | None = None) -> None:
+                 max_listed: int = MAX_LISTED, columns: dict[str, Any] | None = None) -> None:
         self.cfg = cfg
         self.columns = columns   # the files' names of the tidy columns (lqcalc.validation.columns)
         self.context = context
