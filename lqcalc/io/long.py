@@ -114,9 +114,12 @@ def _resolve(name: str | None, option: str, columns: list[str], path: Path, requ
             f"available columns: {', '.join(columns)}",
             hint=hint,
         )
+    lowered = {c.lower(): c for c in reversed(columns)}
     for cand in DEFAULT_COLUMNS.get(option, []):
         if cand in columns:
             return cand
+        if cand.lower() in lowered:   # BLS workbooks write AREA_TITLE, OCC_TITLE
+            return lowered[cand.lower()]
     if required:
         flag = "--" + option.replace("_", "-")
         raise UsageError(
