@@ -109,13 +109,8 @@ def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[s
 
 def _rates(context, cfg: RunConfig, measures: list[str]) -> dict[str, str]:
     """The rates of the input (:mod:`lqcalc.rates`); a ``--rate`` naming no measure is a usage error."""
-    from lqcalc.errors import did_you_mean
-    from lqcalc.rates import unknown_declared
     from lqcalc.validation.checks import rates_of
 
-    for name in unknown_declared(cfg.read.rates, measures):
-        raise UsageError(f"--rate {name!r}: no measure of that name in the input (measures: {', '.join(measures)})",
-                         hint=did_you_mean(name, measures) or None)
     return rates_of(context, cfg.read.rates)
 
 

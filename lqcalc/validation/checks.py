@@ -228,10 +228,18 @@ def _duplicates_hashed(df: pl.DataFrame) -> pl.Series | None:
 
 
 def rates_of(ctx: ValidationContext, declared: tuple[str, ...] | list[str] = ()) -> dict[str, str]:
-    """The rates among the measures of the whole table (:func:`lqcalc.rates.rate_measures`)."""
-    from lqcalc.rates import rate_measures
+    """The rates among the measures of the whole table (:func:`lqcalc.rates.rate_measures`).
 
-    return rate_measures({m: ctx.units.get(m, ()) for m in ctx.labels.get("measure", ())}, declared)
+    Raises :class:`~lqcalc.errors.UsageError` when a ``--rate`` names no measure of the table.
+    """
+    from lqcalc.errors import UsageError, did_you_mean
+    from lqcalc.rates import rate_measures, unknown_declared
+
+    measures = list(ctx.labels.get("measure", ()))
+    for name in unknown_declared(declared, measures):
+        raise UsageError(f"--rate {name!r}: no measure of that name in the input (measures: {', '.join(measures)})",
+                         hint=did_you_mean(name, measures) or None)
+    return rate_measures({m: ctx.units.get(m, ()) for m in measures}, declared)
 
 
 def _unsigned(limit: int) -> pl.DataType:
