@@ -30,7 +30,7 @@ def read_inputs(paths: list[str], opts: ReadOptions) -> tuple[pl.DataFrame, list
     from lqcalc.io.long import read_long
 
     if not paths:
-        raise UsageError("no input files given", hint="lqcalc run FILE... --out DIR")
+        raise UsageError("no input files given", hint="name at least one input file (CSV, TSV, Parquet, XLSX or XLS)")
     for p in paths:
         if not Path(p).exists():
             raise UsageError(f"input file not found: {p}")

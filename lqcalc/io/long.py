@@ -124,7 +124,8 @@ def _resolve(name: str | None, option: str, columns: list[str], path: Path, requ
         flag = "--" + option.replace("_", "-")
         raise UsageError(
             f"{path}: which column holds the {option.replace('_col', '').replace('_', ' ')}? available columns: {', '.join(columns)}",
-            hint=f"pass {flag} NAME",
+            hint=f"pass {flag} NAME" + (", or --region NAME when the whole file is one region"
+                                        if option == "region_col" else ""),
         )
     return None
 
