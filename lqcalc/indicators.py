@@ -291,8 +291,12 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     indicator). The integer code columns of :func:`with_codes` come last (internal; the
     ``indicators`` table of :func:`build_tables` drops them).
     """
+    from lqcalc.standing import single_measures, standing_table
+
     base = with_codes(base)
-    cells = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")).select(
+    single = single_measures(base)
+    cells = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")
+                               & ~pl.col("measure").is_in(sorted(single))).select(
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
         "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE)
     rows = cells.lazy()
@@ -374,12 +378,17 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     columns = [
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
         "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
-        "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
+        "lq_excl_own", "share_of_region", "share_of_reference", "rank", "lq_parent", "parent_region",
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
+    lf = lf.with_columns(sh.rank_among_regions(x).over(["_ic", "year", "_mc", pl.col("region_level").fill_null(0)])
+                         .alias("rank"))
     # reasons are texts: build each only for the rows whose indicator is null, and put them in place
     df = lf.collect(engine=ROW_ENGINE)
-    return df.with_columns(_reasons_where_null(df, parts, missing=("value", VALUE_MISSING))).select(columns)
+    df = df.with_columns(_reasons_where_null(df, parts, missing=("value", VALUE_MISSING))).select(columns)
+    if single:
+        df = pl.concat([df, standing_table(base, single, columns)], how="vertical_relaxed")
+    return df
 
 
 def _reasons_where_null(df: pl.DataFrame, parts: list[tuple[str, pl.Expr]],

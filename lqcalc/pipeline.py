@@ -75,14 +75,18 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
 
     NBS exports and yearbooks mark the nation (全国, read as region ``000000``) and the
     all-industry total (合计 / GDP, read as industry ``合计``); those explicit rows are used
-    unless the options say otherwise. Long tables never get defaults.
+    unless the options say otherwise. A long table without an industry column is one
+    all-industry total (industry ``合计``); other long tables get no defaults.
     """
     from lqcalc.reference.industries import TOTAL_INDUSTRY
     from lqcalc.reference.regions import REFERENCE_CODE
 
     chosen: dict[str, str] = {}
     extracts = [i for i in infos if i.get("layout") not in (None, "long")]
-    if not extracts or len(extracts) != len(infos):
+    totals_only = [i for i in infos if i.get("no_industry_column")]   # long tables without an industry column
+    if totals_only and len(extracts) + len(totals_only) == len(infos) and cfg.total_industry is None:
+        cfg.total_industry = chosen["total_industry"] = TOTAL_INDUSTRY
+    if not extracts or len(extracts) + len(totals_only) != len(infos):
         return chosen
     if cfg.reference_region is None and any(i.get("reference_row") for i in extracts):
         cfg.reference_region = chosen["reference_region"] = REFERENCE_CODE
@@ -112,6 +116,28 @@ def _rates(context, cfg: RunConfig, measures: list[str]) -> dict[str, str]:
     from lqcalc.validation.checks import rates_of
 
     return rates_of(context, cfg.read.rates)
+
+
+def _years_with_values(source, years: list[int]) -> list[int]:
+    """The years that have a value: a year every cell of which is empty (the latest year, not
+    yet published, or one before the series was compiled) is no start or end of growth.
+    All the years when none has a value, or when the rows are not in memory."""
+    tidy = getattr(source, "tidy", None)
+    if tidy is None or not years:
+        return years
+    filled = set(tidy.filter(pl.col("value").is_not_null())["year"].unique().drop_nulls().to_list())
+    kept = [y for y in years if y in filled]
+    return kept or years
+
+
+def _single_warning(single: dict[str, str | None], rates: dict[str, str]) -> list[str]:
+    """The one warning of a run whose measures (rates aside) have one industry or none."""
+    from lqcalc.standing import WARNING, describe
+
+    counts = {m: i for m, i in single.items() if m not in rates}
+    if not counts:
+        return []
+    return [WARNING.format(measures=", ".join(sorted(counts)), what="the input has " + describe(counts))]
 
 
 def _report_refusal(err, cfg: RunConfig) -> None:
@@ -147,6 +173,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.output.manifest import sha256_file, versions, write_manifest
     from lqcalc.progress import progress
     from lqcalc.rates import mask_table
+    from lqcalc.standing import single_measures
     from lqcalc.totals import attach_totals
 
     from lqcalc.builder import selected_tables
@@ -166,7 +193,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     defaults = _defaults_from_input(cfg, source.tidy, source.infos) if hasattr(source, "tidy") else {}
     plan = source.plan(cfg.partition_rows)
     single = len(plan) == 1
-    years = sorted({y for p in plan for y in p.years if y is not None})
+    years = _years_with_values(source, sorted({y for p in plan for y in p.years if y is not None}))
 
     stages.start("validate", "validating")
     PartitionGate, validation_context = _gate_api()
@@ -182,6 +209,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     builder: TableBuilder | None = None
     rows = {"read": 0, "used": 0, "rejected": 0}
     warnings_seen: dict[str, None] = {}
+    one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.standing)
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
     with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:
@@ -219,6 +247,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             resolved.setdefault("total_industry", totals.total_industry)
             for w in totals.warnings:
                 warnings_seen.setdefault(w)
+            one_industry.update(single_measures(totals.base))
             # each table is handed to the writer as soon as it is computed
             for name, df in builder.tables_of(totals.base, label_codes=coded):
                 df = mask_table(name, df, rates)
@@ -245,7 +274,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             app.write(name, mask_table(name, df, rates))
         stages.start("write")   # waiting for the writer thread counts as writing
         app.close()
-        warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen)
+        warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen) + _single_warning(one_industry, rates)
         if rows["read"] != rows["used"] + rows["rejected"]:
             raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
                                 f"rejected {rows['rejected']}")

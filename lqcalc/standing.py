@@ -75,7 +75,9 @@ def standing_table(base: pl.DataFrame, single: dict[str, str | None], columns: l
     """The indicator rows of the measures ``single``: share of the reference and rank.
 
     ``columns`` are the indicator table's columns (in order); the ones this table does not
-    compute are null. ``rank`` is the region's place among the regions of the same level for
+    compute are null (``region_total`` and ``reference_total`` too: the total of one industry is
+    that industry, and the indices of the industries table that compare a region's industry
+    with its total, such as the location Gini, stay null). ``rank`` is the region's place among the regions of the same level for
     the measure and year (1 = the largest value, ties share the smaller place, a missing
     value has none).
     """
@@ -86,6 +88,9 @@ def standing_table(base: pl.DataFrame, single: dict[str, str | None], columns: l
     share = sh.share_of_reference("value", "reference_value")
     out = rows.with_columns(
         share.alias("share_of_reference"),
+        # a region total of one industry is that industry: no industry mix to compare
+        pl.lit(None, dtype=pl.Float64).alias("region_total"),
+        pl.lit(None, dtype=pl.Float64).alias("reference_total"),
         pl.lit(0, dtype=pl.Int32).alias("region_level"),
         pl.lit(None, dtype=pl.String).alias("parent_region"),
     ).with_columns(

@@ -23,7 +23,6 @@ CATALOGUE = [
     ("empty_file", ["empty.csv"], (), 3, "is empty"),
     ("blank_lines_only", ["blank_lines.csv"], (), 3, "is empty"),
     ("header_only", ["header_only.csv"], (), 3, "no data rows"),
-    ("missing_key_column", ["missing_key_column.csv"], (), 2, "which column holds the industry"),
     ("value_column_typo", ["valid.csv"], ("--value-col", "valeu"), 2, "did you mean 'value'"),
     ("text_in_number_column", ["text_in_number.csv"], (), 3, "'abc'"),
     ("percent_sign_in_number", ["percent_in_number.csv"], (), 3, "'12%'"),
@@ -148,6 +147,9 @@ def check_rate_export(out, report):
     hb = growth.filter(pl.col("region") == "130000")
     assert hb["change"].to_list() == [0.8]                                     # 4.7 -> 5.5, without float noise
     assert bj["growth"].is_null().all() and bj["cagr"].is_null().all()
+    ind = _ind(out)                                                             # one indicator, and a rate
+    assert ind.height == 15 and ind["lq"].is_null().all() and ind["share_of_reference"].is_null().all()
+    assert ind["null_reason"].str.contains("is a rate").all()
     assert "percentage points" in bj["null_reason"][0]
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rates"] == {"规模以上工业增加值增长率": "percent"}
 
@@ -183,6 +185,63 @@ def check_sectors_and_share(out, report):
     assert share.height == 4 and share["lq"].is_null().all() and share["share_of_reference"].is_null().all()
     assert _cell(share, "value", region="110000") == 83.9
     assert share["null_reason"].str.contains("is a rate").all()
+
+
+def check_no_industry_column(out, report):
+    ind = _ind(out)
+    assert ind.select("region", "industry", "value", "share_of_reference", "rank", "lq").rows() == [
+        ("北京市", "合计", 1.0, 1.0, 1, None)]
+    assert ind["null_reason"][0] == "lq: an LQ needs at least two industries; value has the all-industry total only"
+
+
+def _export_column(path: Path, year: str) -> dict[str, float]:
+    """Province -> value of one year's column of a classic NBS export, read with the csv module."""
+    import csv
+
+    rows = list(csv.reader(path.read_bytes().decode("gb18030").splitlines()))
+    header = next(r for r in rows if r and r[0] == "地区")
+    j = header.index(year)
+    return {r[0]: float(r[j]) for r in rows[rows.index(header) + 1:] if len(r) > j and r[j]}
+
+
+def check_one_indicator_export(out, report):
+    ind = _ind(out).filter(pl.col("year") == 2024)
+    col = _export_column(FIX.parent / "io" / "renjiyi_urban_unit_employment_gbk.csv", "2024年")
+    assert ind.height == len(col) == 31 and ind["lq"].is_null().all()
+    total = sum(col.values())
+    for name, v in col.items():
+        row = ind.filter(pl.col("region_name") == name).row(0, named=True)
+        assert row["value"] == pytest.approx(v * 10_000, rel=1e-15)
+        assert row["share_of_reference"] == pytest.approx(v / total, rel=1e-12)
+        assert row["rank"] == 1 + sum(1 for w in col.values() if w > v)
+    assert _cell(ind, "region_name", rank=1) == "广东省"
+    assert ind["null_reason"].str.starts_with("lq: an LQ needs at least two industries").all()
+    growth = pl.read_parquet(out / "growth.parquet")
+    assert growth.height == 31 and growth["cagr"].is_not_null().all()
+    # 2025, 2007 and 2006 are empty columns: growth runs from the first to the last year with values
+    assert set(growth["start_year"]) == {2008} and set(growth["end_year"]) == {2024}
+    assert _cell(growth, "cagr", region="110000") == pytest.approx((763.6 / 570.3) ** (1 / 16) - 1, rel=1e-12)
+
+
+def check_one_industry_export(out, report):
+    ind = _ind(out)
+    assert ind.height == 6 and ind["lq"].is_null().all()              # never LQ 1.0 everywhere
+    v = {"北京市": 38113.9, "天津市": 10703.6, "河北省": 22373.1}
+    bj = ind.filter(pl.col("region") == "110000", pl.col("year") == 2023).row(0, named=True)
+    assert bj["share_of_reference"] == pytest.approx(v["北京市"] / sum(v.values()), rel=1e-12)
+    assert (bj["rank"], bj["industry"]) == (1, "sector3")
+    assert "has one industry (sector3)" in bj["null_reason"]
+
+
+def check_stacked_exports(out, report):
+    ind = _ind(out).filter(pl.col("year") == 2024)
+    manu = {"北京市": 101.2, "天津市": 75.3, "河北省": 118.6, "上海市": 249.1}
+    total = {"北京市": 763.6, "天津市": 226.0, "河北省": 567.9, "上海市": 763.6}
+    expected = (manu["北京市"] / total["北京市"]) / (sum(manu.values()) / sum(total.values()))
+    row = ind.filter(pl.col("region") == "110000", pl.col("industry") == "C").row(0, named=True)
+    assert row["lq"] == pytest.approx(expected, rel=1e-12)
+    assert (row["industry_name"], row["measure"], row["region_total"]) == ("制造业", "城镇单位就业人员", 7636000.0)
+    assert set(ind["industry"]) == {"C", "J"} and ind["lq"].is_not_null().all()
 
 
 def check_region_given(out, report):
@@ -267,6 +326,16 @@ ORDINARY = [
      "line 3 has 5 fields, the header has 4 (地区, 行业, 年份, value)", "ragged_gbk.csv:3", check_ragged),
     ("negative_cell_of_an_export_names_its_column", ["portal_negative_cell_gbk.csv"], (), 3,
      "column '2023年', value '-2190000'", "[negative_value]", check_export_column),
+    ("long_table_without_industry_column", ["missing_key_column.csv"], (), 0, "VALID",
+     "an LQ needs at least two industries", check_no_industry_column),
+    ("one_indicator_export_real", ["../io/renjiyi_urban_unit_employment_gbk.csv"], (), 0, "VALID",
+     "城镇单位就业人员: the input has the all-industry total only, so no location quotient can be computed",
+     check_one_indicator_export),
+    ("one_industry_export_tertiary_only", ["portal_tertiary_only_gbk.csv"], (), 0, "VALID",
+     "the input has one industry (sector3)", check_one_industry_export),
+    ("one_export_per_industry_stacked", ["stacked_制造业城镇单位就业人员.csv", "stacked_金融业城镇单位就业人员.csv",
+                                         "stacked_城镇单位就业人员.csv"], (), 0, "VALID", "strongest concentrations in 2024",
+     check_stacked_exports),
     ("rate_named_that_is_no_measure", ["net_jobs.csv"], ("--value-col", "net_jobs", "--rate", "net_job"), 2,
      "did you mean 'net_jobs'", "did you mean 'net_jobs'", None),
 ]
