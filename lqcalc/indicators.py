@@ -381,7 +381,9 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
         "lq_excl_own", "share_of_region", "share_of_reference", "rank", "lq_parent", "parent_region",
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
-    lf = lf.with_columns(sh.rank_among_regions(x).over(["_ic", "year", "_mc", pl.col("region_level").fill_null(0)])
+    # a key of one value (the year and measure of a partition, the level without a hierarchy) groups nothing
+    rank_keys = ["_ic", *(k for k in ("year", "_mc") if k not in schema.one_valued(cells, ["year", "_mc"]))]
+    lf = lf.with_columns(sh.rank_among_regions(x).over([*rank_keys, *(["region_level"] if has_hierarchy else [])])
                          .alias("rank"))
     # reasons are texts: build each only for the rows whose indicator is null, and put them in place
     df = lf.collect(engine=ROW_ENGINE)

@@ -45,13 +45,20 @@ def single_measures(base: pl.DataFrame) -> dict[str, str | None]:
     >>> single_measures(attach_totals(t.filter(pl.col("measure") == "emp"), total_industry="合计").base)
     {}
     """
+    coded = "_ic" in base.columns and "_mc" in base.columns
+    ikey, mkey = ("_ic", "_mc") if coded else ("industry", "measure")
+    # at most two distinct industries per measure are looked at: that is enough to decide
     stats = (base.lazy().filter(~pl.col("is_reference_region"))
-             .group_by("measure")
-             .agg(pl.col("industry").filter(~pl.col("is_total_industry")).drop_nulls().unique().alias("parts"),
+             .group_by(pl.col(mkey).alias("_key"))
+             .agg(pl.col("measure").first(),
+                  pl.col(ikey).filter(~pl.col("is_total_industry") & pl.col("industry").is_not_null())
+                  .unique().head(2).alias("_codes"),
+                  pl.col("industry").filter(~pl.col("is_total_industry")).drop_nulls().first().alias("first"),
                   pl.col("is_total_industry").any().alias("has_total"))
              .collect())
     out: dict[str, str | None] = {}
-    for m, parts, has_total in stats.sort("measure").iter_rows():
+    for m, codes, first, has_total in stats.select("measure", "_codes", "first", "has_total").sort("measure").iter_rows():
+        parts = [first] if len(codes) == 1 else codes
         if m is None:
             continue
         if not parts:
