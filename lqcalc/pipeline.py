@@ -143,7 +143,7 @@ def _single_warning(single: dict[str, str | None], rates: dict[str, str]) -> lis
 def _report_refusal(err, cfg: RunConfig) -> None:
     """A file the readers refused: its problems written where a failed run's report goes
     (``DIR.validation.html`` / ``.json`` next to ``--out DIR``, or ``--report PATH``)."""
-    from lqcalc.validation.report import write_problems
+    from lqcalc.validation.refusal import write_problems
 
     if err.problems:
         write_problems(err, cfg.report, cfg.out, cfg.lang)
