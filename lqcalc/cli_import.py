@@ -74,7 +74,7 @@ Examples:
   lqcalc import 分省年度数据.csv --out tidy.parquet
   lqcalc import oews.csv --region-col area_code --industry-col occ_code --value-col employment --out tidy.parquet
   lqcalc import 北京市主要指标.csv --region 北京市 --out tidy.parquet   (an export without 地区：)""")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="TIDY.parquet",
               help="Tidy Parquet file to write (replaced atomically).")
 @click.option("--config", "config_file", metavar="run.toml", type=click.Path(dir_okay=False),
