@@ -132,7 +132,7 @@ def _years_with_values(source, years: list[int]) -> list[int]:
 
 def _single_warning(single: dict[str, str | None], rates: dict[str, str]) -> list[str]:
     """The one warning of a run whose measures (rates aside) have one industry or none."""
-    from lqcalc.standing import WARNING, describe
+    from lqcalc.tables.standing import WARNING, describe
 
     counts = {m: i for m, i in single.items() if m not in rates}
     if not counts:
@@ -165,7 +165,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     the whole table. A table within the row budget is one partition.
     """
     from lqcalc.builder import TableBuilder
-    from lqcalc.indicators import with_codes
+    from lqcalc.tables.codes import with_codes
     from lqcalc.errors import DataError
     from lqcalc.io.source import open_source
     from lqcalc.output.appender import TableAppender
@@ -173,7 +173,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.output.manifest import sha256_file, versions, write_manifest
     from lqcalc.progress import progress
     from lqcalc.rates import mask_table
-    from lqcalc.standing import single_measures
+    from lqcalc.tables.standing import single_measures
     from lqcalc.totals import attach_totals
 
     from lqcalc.builder import selected_tables
@@ -209,7 +209,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     builder: TableBuilder | None = None
     rows = {"read": 0, "used": 0, "rejected": 0}
     warnings_seen: dict[str, None] = {}
-    one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.standing)
+    one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.tables.standing)
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
     with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:

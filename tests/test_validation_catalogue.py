@@ -189,7 +189,7 @@ def check_sectors_and_share(out, report):
 
 def check_no_industry_column(out, report):
     ind = _ind(out)
-    assert ind.select("region", "industry", "value", "share_of_reference", "rank", "lq").rows() == [
+    assert ind.select("region", "industry", "value", "share_of_reference", "region_rank", "lq").rows() == [
         ("北京市", "合计", 1.0, 1.0, 1, None)]
     assert ind["null_reason"][0] == "lq: an LQ needs at least two industries; value has the all-industry total only"
 
@@ -213,8 +213,8 @@ def check_one_indicator_export(out, report):
         row = ind.filter(pl.col("region_name") == name).row(0, named=True)
         assert row["value"] == pytest.approx(v * 10_000, rel=1e-15)
         assert row["share_of_reference"] == pytest.approx(v / total, rel=1e-12)
-        assert row["rank"] == 1 + sum(1 for w in col.values() if w > v)
-    assert _cell(ind, "region_name", rank=1) == "广东省"
+        assert row["region_rank"] == 1 + sum(1 for w in col.values() if w > v)
+    assert _cell(ind, "region_name", region_rank=1) == "广东省"
     assert ind["null_reason"].str.starts_with("lq: an LQ needs at least two industries").all()
     growth = pl.read_parquet(out / "growth.parquet")
     assert growth.height == 31 and growth["cagr"].is_not_null().all()
@@ -229,7 +229,7 @@ def check_one_industry_export(out, report):
     v = {"北京市": 38113.9, "天津市": 10703.6, "河北省": 22373.1}
     bj = ind.filter(pl.col("region") == "110000", pl.col("year") == 2023).row(0, named=True)
     assert bj["share_of_reference"] == pytest.approx(v["北京市"] / sum(v.values()), rel=1e-12)
-    assert (bj["rank"], bj["industry"]) == (1, "sector3")
+    assert (bj["region_rank"], bj["industry"]) == (1, "sector3")
     assert "has one industry (sector3)" in bj["null_reason"]
 
 

@@ -46,8 +46,6 @@ _FOOT_RE = re.compile(r"^(注|附注|备注|说明|数据来源|资料来源|来
 _REGION_HEAD_RE = re.compile(r"^(地区|省份|地区名称|省市|省、市|省区市|区域|地区Region|Region|Province|Area|Regions?)$", re.I)
 _INDICATOR_HEAD_RE = re.compile(r"^(指标|指标名称|Indicators?|Items?|项目)$", re.I)
 _UNIT_ROW_RE = re.compile(r"(单位|计量单位|Unit)\s*[：:]\s*(?P<unit>[^()（）\s]+(?:/[^()（）\s]+)?)", re.I)
-#: Column names of a long table's keys (an export's columns are years or indicators).
-_LONG_KEY_RE = re.compile(r"(?:^|\s)(行业|行业代码|行业名称|年份|年度|industry|year)(?:\s|$)", re.I)
 _TABLE_NO_RE = re.compile(r"^\s*(表\s*)?\d{1,2}\s*[-－—–]\s*\d{1,3}\s*")
 
 
@@ -231,10 +229,9 @@ def analyze(grid: Grid, opts: ReadOptions | None = None) -> Detected:
     if opts.unit:
         det.unit = opts.unit
     first_col_years = bool(data) and all(year_of(rows[k][0]) is not None for k in data)
-    if forced is None and not det.meta and not _has_cjk(first) and first != "":
-        return det  # an English header without portal metadata: a long table
-    if forced is None and not det.meta and _LONG_KEY_RE.search(" ".join(labels.values())):
-        return det  # 地区,行业,年份,… : a long table with Chinese column names, not regions x indicators
+    long_keys = {"行业", "行业代码", "行业名称", "年份", "年度"} & set(labels.values())   # 地区,行业,年份,…
+    if forced is None and not det.meta and ((not _has_cjk(first) and first != "") or long_keys):
+        return det  # an English header, or the keys of a long table, without portal metadata: a long table
 
     if forced in ("nbs-national",) or (forced is None and first == "" and first_col_years):
         det.layout = "nbs-national"

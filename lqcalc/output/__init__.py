@@ -1,95 +1,12 @@
 """Writers of an output directory.
 
-:func:`write_analyst_outputs` writes what an analyst takes away from a run: the DuckDB
-database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
-and the charts (:mod:`lqcalc.output.charts`). Heavy libraries (matplotlib, xlsxwriter) are
-imported only when these run. The growth by region of the summary is handed on to the
-shift-share chart instead of being computed twice.
+:func:`write_analyst_outputs` (:mod:`lqcalc.output.analyst`) writes what an analyst takes
+away from a run: the DuckDB database (:mod:`lqcalc.output.duckdb_db`), the summary tables
+(:mod:`lqcalc.output.summary`) and the charts (:mod:`lqcalc.output.charts`). The tables of a
+run are appended partition by partition (:mod:`lqcalc.output.appender`) into a directory
+that appears whole or not at all (:mod:`lqcalc.output.atomic`).
 """
 
-from __future__ import annotations
+from lqcalc.output.analyst import write_analyst_outputs
 
-import time
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    import polars as pl
-
-
-def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame"], lang: str = "en",
-                          charts: bool = True, quiet: bool | None = None,
-                          top_industries: int = 4, industries: list[str] | None = None) -> dict[str, Any]:
-    """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
-
-    Parameters
-    ----------
-    out_dir : Path
-        The (temporary) output directory; nothing is written outside it.
-    tables : mapping of str to polars.DataFrame or polars.LazyFrame
-        Every table of the run, including ``tidy`` (and ``rejected`` when rows were set aside).
-        LazyFrames are meant to be scans of the Parquet files already written to ``out_dir``
-        (``pl.scan_parquet(out_dir / f"{name}.parquet")``): the database copies or views
-        them with DuckDB's own Parquet reader, and the summary tables and charts collect
-        only the rows and columns they show, so memory stays bounded whatever the size of
-        ``tidy`` and ``indicators``. DataFrames work too (they are copied into the database).
-    lang : {"en", "zh"}
-        Language of the summary headers and chart labels.
-    charts : bool
-        Draw the charts (``--no-charts`` turns them off).
-    quiet : bool, optional
-        No progress on stderr.
-    top_industries : int
-        Number of industries that get charts (the largest in the last year) ...
-    industries : list of str, optional
-        ... or the industry codes to chart (the demo charts the creative segments).
-
-    Returns
-    -------
-    dict
-        ``database`` (path), ``summary`` (folder), ``charts`` (list of paths) and ``timings``
-        (seconds per step), for the manifest. A large workbook (``summary.xlsx``) is written
-        by a second process while the charts are drawn; ``summary`` counts the time spent
-        waiting for it after the charts.
-    """
-    from lqcalc.output.duckdb_db import write_database
-    from lqcalc.output.summary import SUMMARY_DIR, WORKBOOK, write_summary_files
-    from lqcalc.output.workbook import BACKGROUND_CELLS, cells, start_workbook, write_workbook
-    from lqcalc.progress import note
-
-    out_dir = Path(out_dir)
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    note("• writing the DuckDB database …", quiet)
-    db = write_database(out_dir, tables)
-    timings["database"] = round(time.perf_counter() - t, 4)
-    t = time.perf_counter()
-    note("• writing summary tables …", quiet)
-    built, sheets = write_summary_files(out_dir, tables, lang)
-    workbook = out_dir / SUMMARY_DIR / WORKBOOK
-    job = None
-    if charts and cells(sheets) > BACKGROUND_CELLS:
-        job = start_workbook(workbook, sheets)  # written beside the charts
-    else:
-        write_workbook(workbook, sheets)
-    timings["summary"] = time.perf_counter() - t
-    chart_paths: list[Path] = []
-    try:
-        if charts:
-            from lqcalc.output.charts import write_charts
-
-            t = time.perf_counter()
-            chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet,
-                                       industries=industries, by_region=built.get("growth_by_region"))
-            timings["charts"] = round(time.perf_counter() - t, 4)
-    except BaseException:
-        if job is not None:
-            job.cancel()
-        raise
-    if job is not None:
-        t = time.perf_counter()
-        job.wait()
-        timings["summary"] += time.perf_counter() - t
-    timings["summary"] = round(timings["summary"], 4)
-    return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}
+__all__ = ["write_analyst_outputs"]

@@ -1,5 +1,8 @@
 """Charts of a run, written to ``DIR/charts/`` as PNG and SVG.
 
+Why this module is long: the three kinds of chart share one data query (:func:`chart_data`),
+the fonts and the label placement.
+
 * ``bubble_<industry>``: one LQ-growth bubble chart per leading industry: log LQ in the
   end year on x, growth over the period on y, bubble area by the end-year value, a vertical
   line at LQ = 1 and a horizontal line at the industry's reference growth, regions labelled;
