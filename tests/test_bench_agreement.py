@@ -99,7 +99,7 @@ def test_flat_table_contenders_agree(tmp_path):
     """A flat table (no reference or total rows; the default run): the denominators are sums in
     every implementation, and pandas' and polars' LQ, growth, CAGR and shift-share equal lqcalc's."""
     from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.indicators import build_tables
+    from lqcalc.builder import build_tables
     from lqcalc.io import read_inputs
     from lqcalc.totals import attach_totals
 
