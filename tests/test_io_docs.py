@@ -57,3 +57,30 @@ def test_every_command_of_the_page_runs_and_writes_numbers(tmp_path, monkeypatch
             assert ind["share_of_reference"].is_not_null().any() or ind["null_reason"].str.contains("rate").all(), line
         else:
             assert pl.read_parquet(tmp_path / "tidy.parquet").height == 6
+
+
+def test_readme_examples_on_nbs_exports_write_non_empty_tables(tmp_path, monkeypatch):
+    """The README's commands on NBS exports (the shipped samples, the stacked per-industry exports)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("#")[0].strip() for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+             for line in block.splitlines()
+             if line.strip().startswith("lqcalc ") and ("nbs-portal" in line or "城镇单位就业人员.csv" in line)]
+    assert len(lines) == 3, lines
+    _files(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for line in lines:
+        args = shlex.split(line)[1:]
+        if args[0] == "run":
+            args.append("--no-charts")
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+        r = runner.invoke(main, args, catch_exceptions=False)
+        assert r.exit_code == 0, f"{line}\n{r.output}"
+        if args[0] == "run":
+            ind = pl.read_parquet(tmp_path / "out" / "indicators.parquet")
+            growth = pl.read_parquet(tmp_path / "out" / "growth.parquet")
+            assert ind.height > 0 and growth.height > 0, line
+            if "制造业城镇单位就业人员.csv" in line:
+                assert ind["lq"].is_not_null().all()
+            else:
+                assert ind["share_of_reference"].is_not_null().sum() > 0 and "an LQ needs at least two" in r.output
