@@ -71,6 +71,11 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
         click.echo(f"warning: {w}", err=True)
     if quiet:
         return
+    from lqcalc.rates import describe
+
+    line = describe(m.get("rates") or {}, (m.get("settings") or {}).get("lang", "en"))
+    if line:
+        click.echo(line)
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from lqcalc.cli_options import READ_OPTIONS, apply, make_config
+
 # the layouts of lqcalc.io.detect.LAYOUTS, repeated so that `lqcalc --help` imports no polars
 LAYOUTS = ("long", "nbs-classic", "nbs-new", "nbs-regions-indicators", "nbs-indicators-years",
            "nbs-national", "yearbook")
@@ -60,44 +62,43 @@ def describe(info: dict) -> str:
         tail += f"; {info['footnote_lines']} footnote line(s) skipped"
     lines.append("  " + "; ".join(parts) + "; " + tail)
     if info.get("non_additive"):
-        lines.append("  not additive (percentages / ratios, never summed): " + ", ".join(info["non_additive"]))
+        lines.append("  rates (never summed; no LQ or share; change in percentage points): "
+                     + ", ".join(info["non_additive"]))
     for note in info.get("notes") or []:
         lines.append(f"  note: {note}")
     return "\n".join(lines)
 
 
-@click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.command("import", epilog="""\b
+Examples:
+  lqcalc import 分省年度数据.csv --out tidy.parquet
+  lqcalc import oews.csv --region-col area_code --industry-col occ_code --value-col employment --out tidy.parquet
+  lqcalc import 北京市主要指标.csv --region 北京市 --out tidy.parquet   (an export without 地区：)""")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="TIDY.parquet",
               help="Tidy Parquet file to write (replaced atomically).")
-@click.option("--layout", type=click.Choice(list(LAYOUTS)), help="Force a layout instead of detecting it.")
-@click.option("--encoding", metavar="CODEC", help="Text encoding (detected: UTF-8 with/without BOM, else GB18030).")
-@click.option("--unit", metavar="UNIT", help="Unit when the file does not say (万人, 亿元, %, persons ...).")
-@click.option("--indicator", metavar="NAME", help="Indicator when the file does not say, e.g. '地方财政一般预算支出(亿元)'.")
-@click.option("--year", type=int, metavar="YYYY", help="Year of a file that has none.")
-@click.option("--sheet", metavar="NAME", help="Excel sheet (default: the first).")
-@click.option("--region-map", metavar="CSV", type=click.Path(dir_okay=False, exists=True),
-              help="CSV name,code that adds or overrides region names.")
-@click.option("--zero-as-missing", is_flag=True, help="Read 0 as missing (scraped series write missing as 0.0).")
+@click.option("--config", "config_file", metavar="run.toml", type=click.Path(dir_okay=False),
+              help="TOML file with the same reading settings as `lqcalc run`; flags override it.")
+@apply(READ_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="Print what was understood as JSON.")
-def import_command(files, out, layout, encoding, unit, indicator, year, sheet, region_map, zero_as_missing, as_json):
+def import_command(files, out, config_file, as_json, **flags):
     """Read NBS portal exports, yearbook tables or long tables into one tidy Parquet file.
 
     Layouts are detected (classic GBK portal CSV, new UTF-8 portal CSV, .xls/.xlsx
-    exports and yearbook tables, national series). Regions become GB/T 2260 codes
-    (全国 = 000000), values are scaled to base units (万人 -> persons, 亿元 -> yuan).
-    Files that disagree on the same cell (revision vintages) stop the import.
+    exports and yearbook tables, national series, long tables with the same column options
+    as `lqcalc run`). Regions become GB/T 2260 codes (全国 = 000000), values are scaled to
+    base units (万人 -> persons, 亿元 -> yuan). Files that disagree on the same cell
+    (revision vintages) stop the import.
     """
-    from lqcalc.config import ReadOptions
     from lqcalc.io import read_inputs
     from lqcalc.errors import UsageError
 
-    opts = ReadOptions(layout=layout, encoding=encoding, unit=unit, indicator=indicator, year=year, sheet=sheet,
-                       region_map=region_map, zero_as_missing=zero_as_missing)
+    cfg = make_config(files, config_file, **flags)
+    opts = cfg.read
     for f in files:
         if not Path(f).is_file():
             raise UsageError(f"input file not found: {f}")
-    tidy, infos = read_inputs(list(files), opts)
+    tidy, infos = read_inputs(list(cfg.inputs), opts)
     out_path = Path(out)
     if out_path.parent and not out_path.parent.exists():
         out_path.parent.mkdir(parents=True, exist_ok=True)

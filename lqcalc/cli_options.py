@@ -12,8 +12,15 @@ READ_OPTIONS = [
     click.option("--year-col", metavar="NAME", help="Column with the year (optional; default: year if present)."),
     click.option("--value-col", "value_cols", metavar="NAME", multiple=True,
                  help="Column with values; repeat for several measures (each becomes a measure named after it)."),
-    click.option("--region-name-col", metavar="NAME", help="Column with region names (optional)."),
-    click.option("--industry-name-col", metavar="NAME", help="Column with industry names (optional)."),
+    click.option("--unit-col", metavar="NAME",
+                 help="Column with each row's unit (default: unit, units, 单位, 计量单位 if present): values are "
+                      "converted to base units (万人 -> persons, 亿元 -> yuan); an unknown unit or one measure in "
+                      "persons and yuan stops with exit 3."),
+    click.option("--region-name-col", metavar="NAME",
+                 help="Column with region names (default: region_name, area_title, 地区名称, 名称 ... if present)."),
+    click.option("--industry-name-col", metavar="NAME",
+                 help="Column with industry / occupation names (default: industry_name, occ_title, 行业名称 ... "
+                      "if present)."),
     click.option("--layout", type=click.Choice(["long", "nbs-classic", "nbs-new", "nbs-regions-indicators",
                                                 "nbs-indicators-years", "nbs-national", "yearbook"]),
                  help="Input layout (detected when omitted)."),
@@ -21,6 +28,13 @@ READ_OPTIONS = [
     click.option("--unit", metavar="UNIT", help="Unit of the values when the file does not say (万人, 亿元, persons ...)."),
     click.option("--indicator", metavar="NAME", help="Indicator name when the file does not say (NBS new-format exports)."),
     click.option("--year", type=int, metavar="YYYY", help="Year of a file that has none."),
+    click.option("--region", metavar="NAME",
+                 help="Region of a file that names none (a single-region export without 地区：, a long table "
+                      "without a region column); mapped to GB/T 2260 like every region name (北京市 -> 110000)."),
+    click.option("--rate", "rates", metavar="MEASURE", multiple=True,
+                 help="A measure that is a rate (repeatable), besides those in %, ‰ or 上年=100 and those named "
+                      "增长率 / 比重 / 指数: negative values are valid, it is never summed, gets no LQ or share, and "
+                      "its change is in percentage points."),
     click.option("--sheet", metavar="NAME", help="Excel sheet to read (default: the first)."),
     click.option("--zero-as-missing", is_flag=True, default=None, help="Treat 0 as missing (scraped series that write missing as 0.0)."),
     click.option("--region-map", metavar="CSV", type=click.Path(dir_okay=False), help="CSV name,code that adds or overrides region names."),

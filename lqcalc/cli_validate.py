@@ -45,19 +45,21 @@ def validate_command(inputs, config_file, as_json, **flags):
     """
     from lqcalc.pipeline import read_stage
     from lqcalc.validation import report_paths, validate_tidy
+    from lqcalc.validation.report import SHOWN
 
     cfg = make_config(inputs, config_file, defaults=VALIDATE_DEFAULTS, **flags)
-    tidy, _infos, _defaults = read_stage(cfg)
-    rep = validate_tidy(tidy, cfg)
+    from lqcalc.validation.columns import user_columns
+
+    tidy, infos, _defaults = read_stage(cfg)
+    rep = validate_tidy(tidy, cfg).with_user_columns(user_columns(infos))
     lang = cfg.lang
+    written = rep.write(*report_paths(cfg.report), lang=lang) if cfg.report else []
     if as_json:
         click.echo(rep.to_json(lang))
     else:
-        text = rep.render_text(lang, limit=3 if cfg.quiet else 10)
+        text = rep.render_text(lang, limit=3 if cfg.quiet else SHOWN, report=written)
         click.echo(text, err=not rep.ok)
-    if cfg.report:
-        html_p, json_p = report_paths(cfg.report)
-        written = rep.write(html_p, json_p, lang=lang)
+    if written:
         click.echo(("report: " if lang != "zh" else "报告：") + ", ".join(written), err=True)
     if not rep.ok:
         raise click.exceptions.Exit(3)

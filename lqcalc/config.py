@@ -29,6 +29,9 @@ class ReadOptions:
     sheet: str | None = None           # Excel sheet name
     zero_as_missing: bool = False      # scraped series that write missing as 0
     region_map: str | None = None      # CSV name,code mapping that adds or overrides names
+    unit_col: str | None = None        # column with each row's unit (default: unit, units, 单位, 计量单位)
+    region: str | None = None          # region of a file that names none (mapped to GB/T 2260)
+    rates: list[str] = field(default_factory=list)   # measures that are rates (besides %, ‰, 上年=100, names)
 
 
 @dataclass
@@ -135,8 +138,9 @@ def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],
             continue
         merged[key] = list(val) if isinstance(val, tuple) else val
     read_kwargs = {k: merged.pop(k) for k in list(merged) if k in _READ_FIELDS}
-    if "value_cols" in read_kwargs and isinstance(read_kwargs["value_cols"], str):
-        read_kwargs["value_cols"] = [read_kwargs["value_cols"]]
+    for key in ("value_cols", "rates"):
+        if key in read_kwargs and isinstance(read_kwargs[key], str):
+            read_kwargs[key] = [read_kwargs[key]]
     run_kwargs = {k: v for k, v in merged.items() if k in _RUN_FIELDS}
     for key in ("intensity", "targets", "inputs", "tables"):
         if key in run_kwargs and isinstance(run_kwargs[key], str):

@@ -82,16 +82,24 @@ class DataError(LqcalcError):
 
     exit_code = 3
 
-    def __init__(self, message: str, problems: Iterable[Problem] = (), hint: str | None = None):
+    def __init__(self, message: str, problems: Iterable[Problem] = (), hint: str | None = None,
+                 report: list[str] | None = None):
         super().__init__(message, hint)
         self.problems: list[Problem] = list(problems)
+        self.report: list[str] = list(report or [])   # the report files that list every problem
 
     def render(self, limit: int = 20) -> str:
         lines = [self.message]
+        hints: set[str | None] = set()
         for p in self.problems[:limit]:
-            lines.append("  " + p.render().replace("\n", "\n  "))
+            # a hint repeated on every problem of a rule is printed with its first one
+            shown = p if p.hint not in hints else Problem(p.rule, p.message, p.file, p.line, p.column, p.value)
+            hints.add(p.hint)
+            lines.append("  " + shown.render().replace("\n", "\n  "))
         if len(self.problems) > limit:
-            lines.append(f"  ... and {len(self.problems) - limit} more (see the full report)")
+            where = (f"every problem is in {', '.join(self.report)}" if self.report
+                     else "--report PATH writes every one of them")
+            lines.append(f"  ... and {len(self.problems) - limit} more: {where}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)

@@ -77,14 +77,18 @@ def _defaults_from_input(cfg: RunConfig, tidy: pl.DataFrame, infos: list[dict]) 
 
     NBS exports and yearbooks mark the nation (全国, read as region ``000000``) and the
     all-industry total (合计 / GDP, read as industry ``合计``); those explicit rows are used
-    unless the options say otherwise. Long tables never get defaults.
+    unless the options say otherwise. A long table without an industry column is one
+    all-industry total (industry ``合计``); other long tables get no defaults.
     """
     from lqcalc.reference.industries import TOTAL_INDUSTRY
     from lqcalc.reference.regions import REFERENCE_CODE
 
     chosen: dict[str, str] = {}
     extracts = [i for i in infos if i.get("layout") not in (None, "long")]
-    if not extracts or len(extracts) != len(infos):
+    totals_only = [i for i in infos if i.get("no_industry_column")]   # long tables without an industry column
+    if totals_only and len(extracts) + len(totals_only) == len(infos) and cfg.total_industry is None:
+        cfg.total_industry = chosen["total_industry"] = TOTAL_INDUSTRY
+    if not extracts or len(extracts) + len(totals_only) != len(infos):
         return chosen
     if cfg.reference_region is None and any(i.get("reference_row") for i in extracts):
         cfg.reference_region = chosen["reference_region"] = REFERENCE_CODE
@@ -107,6 +111,44 @@ def _label_codes(good: pl.DataFrame | None, rows: int, labels: dict[str, tuple[s
         if code in good.columns and good[code].null_count() == 0 and int(good[code].max()) < len(labels[col]):
             out[col] = (labels[col], good[code])
     return out or None
+
+
+def _rates(context, cfg: RunConfig, measures: list[str]) -> dict[str, str]:
+    """The rates of the input (:mod:`lqcalc.rates`); a ``--rate`` naming no measure is a usage error."""
+    from lqcalc.validation.checks import rates_of
+
+    return rates_of(context, cfg.read.rates)
+
+
+def _years_with_values(source, years: list[int]) -> list[int]:
+    """The years that have a value: a year every cell of which is empty (the latest year, not
+    yet published, or one before the series was compiled) is no start or end of growth.
+    All the years when none has a value, or when the rows are not in memory."""
+    tidy = getattr(source, "tidy", None)
+    if tidy is None or not years:
+        return years
+    filled = set(tidy.filter(pl.col("value").is_not_null())["year"].unique().drop_nulls().to_list())
+    kept = [y for y in years if y in filled]
+    return kept or years
+
+
+def _single_warning(single: dict[str, str | None], rates: dict[str, str]) -> list[str]:
+    """The one warning of a run whose measures (rates aside) have one industry or none."""
+    from lqcalc.tables.standing import WARNING, describe
+
+    counts = {m: i for m, i in single.items() if m not in rates}
+    if not counts:
+        return []
+    return [WARNING.format(measures=", ".join(sorted(counts)), what="the input has " + describe(counts))]
+
+
+def _report_refusal(err, cfg: RunConfig) -> None:
+    """A file the readers refused: its problems written where a failed run's report goes
+    (``DIR.validation.html`` / ``.json`` next to ``--out DIR``, or ``--report PATH``)."""
+    from lqcalc.validation.refusal import write_problems
+
+    if err.problems:
+        write_problems(err, cfg.report, cfg.out, cfg.lang)
 
 
 def _gate_api():
@@ -132,6 +174,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.output.atomic import atomic_directory, check_target
     from lqcalc.output.manifest import sha256_file, versions, write_manifest
     from lqcalc.progress import progress
+    from lqcalc.rates import mask_table
+    from lqcalc.tables.standing import single_measures
     from lqcalc.totals import attach_totals
 
     from lqcalc.builder import selected_tables
@@ -147,23 +191,31 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     check_target(Path(cfg.out).absolute())
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
-    source = open_source(cfg.inputs, cfg.read)
+    try:
+        source = open_source(cfg.inputs, cfg.read)
+    except DataError as exc:
+        _report_refusal(exc, cfg)
+        raise
     defaults = _defaults_from_input(cfg, source.tidy, source.infos) if hasattr(source, "tidy") else {}
     plan = source.plan(cfg.partition_rows)
     single = len(plan) == 1
-    years = sorted({y for p in plan for y in p.years if y is not None})
+    years = _years_with_values(source, sorted({y for p in plan for y in p.years if y is not None}))
 
     stages.start("validate", "validating")
     PartitionGate, validation_context = _gate_api()
     context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)   # keys without blanks around any label are not stripped again
-    pgate = PartitionGate(cfg, context, report=cfg.report)
+    from lqcalc.validation.columns import user_columns
+
+    pgate = PartitionGate(cfg, context, report=cfg.report, columns=user_columns(source.infos))
     measures = list(context.labels.get("measure", ()))
+    rates = _rates(context, cfg, measures)
     labels = {c: context.labels.get(c, ()) for c in ("region", "industry")}
 
     builder: TableBuilder | None = None
     rows = {"read": 0, "used": 0, "rejected": 0}
     warnings_seen: dict[str, None] = {}
+    one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.tables.standing)
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
     with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:
@@ -201,8 +253,10 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             resolved.setdefault("total_industry", totals.total_industry)
             for w in totals.warnings:
                 warnings_seen.setdefault(w)
+            one_industry.update(single_measures(totals.base))
             # each table is handed to the writer as soon as it is computed
             for name, df in builder.tables_of(totals.base, label_codes=coded):
+                df = mask_table(name, df, rates)
                 stages.start("write", f"writing {cfg.out}")
                 codes = None
                 if coded and name == "indicators":
@@ -214,17 +268,19 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             del totals
         problems = getattr(source, "problems", None)
         if problems:
-            raise DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
+            err = DataError(f"{cfg.inputs[0]}: {len(problems)} cell(s) cannot be read", problems)
+            _report_refusal(err, cfg)
+            raise err
         stages.start("validate")
         checked = pgate.finish()
         stages.start("indicators")
         if builder is None:
             raise InternalError("no partition was computed although validation passed")
         for name, df in builder.finish().items():
-            app.write(name, df)
+            app.write(name, mask_table(name, df, rates))
         stages.start("write")   # waiting for the writer thread counts as writing
         app.close()
-        warnings = [w.render() for w in checked.report.warnings_in(cfg.lang)] + list(warnings_seen)
+        warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen) + _single_warning(one_industry, rates)
         if rows["read"] != rows["used"] + rows["rejected"]:
             raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
                                 f"rejected {rows['rejected']}")
@@ -243,6 +299,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             "partitions": [{"years": list(p.years), "rows": p.rows} for p in plan],
             "validation": checked.report.manifest_entry(),
             "warnings": warnings,
+            "rates": rates,
         })
         checked.report.write(tmp / "validation.html", tmp / "validation.json", lang=cfg.lang)
         outputs = {name: app.rows[name] for name in ["tidy", "rejected", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES]

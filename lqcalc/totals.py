@@ -151,12 +151,8 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
                 f"economy, pass --reference-region {suspect!r}"
             )
 
+    # rates (percent, ratios) are never summed; the run names them once (lqcalc.rates)
     non_additive = _non_additive_measures(tidy)
-    if non_additive and (reference_region is None or total_industry is None):
-        warnings.append(
-            "measures in non-additive units (" + ", ".join(f"{m!r} [{u}]" for m, u in non_additive)
-            + ") are never summed: their totals and LQs stay null unless explicit total and reference rows exist"
-        )
     additive = ~pl.col("measure").is_in([m for m, _ in non_additive])
     value = pl.col("value")
     is_total = (pl.col("industry") == total_industry) if total_industry is not None else pl.lit(False)

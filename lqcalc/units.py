@@ -56,7 +56,10 @@ _BASE = {
     "平方公里": "square kilometres",
     "公里": "kilometres",
 }
-_PERCENT = {"%": "percent", "％": "percent", "百分比": "percent", "‰": "permille", "percent": "percent"}
+_PERCENT = {"%": "percent", "％": "percent", "百分比": "percent", "‰": "permille", "percent": "percent",
+            "pct": "percent", "permille": "permille", "index": "index", "指数": "index", "ratio": "ratio"}
+#: An index against a base period: ``上年=100``, ``1978=100``, ``上年同期=100``, ``2015年=100``.
+_INDEX_RE = re.compile(r"^(上年|上年同期|去年|前一年|上期|\d{4}年?)[=＝]100$")
 _ENGLISH = {
     "persons": ("persons", 1), "person": ("persons", 1), "people": ("persons", 1),
     "10000persons": ("persons", 10_000), "10thousandpersons": ("persons", 10_000),
@@ -100,6 +103,8 @@ def _parse_simple(text: str) -> tuple[str, Decimal] | None:
     t = text.strip()
     if t in _PERCENT:
         return _PERCENT[t], Decimal(1)
+    if _INDEX_RE.match(t):
+        return "index", Decimal(1)
     if t in _BASE:
         return _BASE[t], Decimal(1)
     for mag in sorted(_MAGNITUDE, key=len, reverse=True):
@@ -147,6 +152,56 @@ def parse_unit(text: str | None) -> Unit | None:
             return Unit(f"{pn[0]}/{pd[0]}", pn[1] / pd[1], str(text).strip())
     eng = re.sub(r"\s+", " ", str(text)).strip()
     return Unit(eng, Decimal(1), eng)
+
+
+def is_known(unit: Unit | None) -> bool:
+    """Whether lqcalc understood a parsed unit (a null unit is unknown, not wrong).
+
+    >>> is_known(parse_unit("万人")), is_known(parse_unit("上年=100")), is_known(parse_unit("元/人")), is_known(parse_unit("公顷"))
+    (True, True, True, False)
+    """
+    if unit is None:
+        return True
+    t = re.sub(r"[\s\u3000]+", "", unit.printed).strip("()（）")
+    if _parse_simple(t) is not None:
+        return True
+    num, sep, den = t.partition("/")
+    return bool(sep) and _parse_simple(num) is not None and _parse_simple(den) is not None
+
+
+def power_of_ten(factor: Decimal) -> int | None:
+    """``k`` when ``factor`` is ``10**k``, else None.
+
+    >>> power_of_ten(Decimal(10000)), power_of_ten(Decimal("0.001")), power_of_ten(Decimal(3))
+    (4, -3, None)
+    """
+    f = factor.normalize()
+    sign, digits, exp = f.as_tuple()
+    return int(exp) if not sign and digits == (1,) else None
+
+
+def scale_expr(expr, factor: Decimal):
+    """A polars expression: ``expr`` (Float64) times ``factor``, exactly as :func:`scale` does it.
+
+    A power of ten moves the decimal point of the shortest representation of each value
+    (``763.6`` 万人 -> ``763.6e4`` -> ``7636000.0`` persons, never ``7635999.999999999``); any
+    other factor multiplies.
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"v": [763.6, 0.1, None, -16.0, 1e-7]}).select(scale_expr(pl.col("v"), Decimal(10000)))["v"].to_list()
+    [7636000.0, 1000.0, None, -160000.0, 0.001]
+    """
+    import polars as pl
+
+    k = power_of_ten(factor)
+    if k == 0:
+        return expr
+    if k is None:
+        return expr * float(factor)
+    text = expr.cast(pl.String)
+    exponent = text.str.extract(r"[eE]([+-]?\d+)$").cast(pl.Int64).fill_null(0) + k
+    shifted = pl.concat_str(text.str.extract(r"^([^eE]+)"), pl.lit("e"), exponent.cast(pl.String))
+    return pl.when(expr.is_finite()).then(shifted.cast(pl.Float64)).otherwise(expr)
 
 
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[（(](?P<unit>[^()（）]*)[)）]\s*$")
@@ -229,5 +284,5 @@ def check_consistent(rows: list[tuple[str, str | None, str | None]], file: str |
         raise DataError(f"measure {first!r} mixes incompatible units: " + ", ".join(sorted(seen[first])), problems)
 
 
-__all__ = ["Unit", "parse_unit", "split_name_unit", "scale", "to_decimal", "is_additive",
+__all__ = ["Unit", "parse_unit", "split_name_unit", "scale", "scale_expr", "to_decimal", "is_additive", "is_known",
            "check_consistent", "NON_ADDITIVE", "InvalidOperation"]

@@ -23,7 +23,6 @@ CATALOGUE = [
     ("empty_file", ["empty.csv"], (), 3, "is empty"),
     ("blank_lines_only", ["blank_lines.csv"], (), 3, "is empty"),
     ("header_only", ["header_only.csv"], (), 3, "no data rows"),
-    ("missing_key_column", ["missing_key_column.csv"], (), 2, "which column holds the industry"),
     ("value_column_typo", ["valid.csv"], ("--value-col", "valeu"), 2, "did you mean 'value'"),
     ("text_in_number_column", ["text_in_number.csv"], (), 3, "'abc'"),
     ("percent_sign_in_number", ["percent_in_number.csv"], (), 3, "'12%'"),
@@ -41,7 +40,7 @@ CATALOGUE = [
     ("file_not_found", ["does_not_exist.csv"], (), 2, "not found"),
     ("decimal_commas_not_read_as_thousands", ["decimal_commas.csv"], (), 3, "'1,5'"),
     ("bom_only", ["bom_only.csv"], (), 3, "empty CSV"),
-    ("duplicate_header_names", ["duplicate_header.csv"], (), 2, "which column holds the industry"),
+    ("duplicate_header_names", ["duplicate_header.csv"], (), 2, "the header names column 'region' twice"),
     ("empty_excel_sheet", ["empty_sheet.xlsx"], (), 3, "empty Excel sheet"),
     ("mixed_currencies_in_portal_exports", ["portal_gdp_yuan.csv", "portal_gdp_usd.csv"], (), 3, "mixes incompatible units"),
     # -- rules: lqcalc.validation finds them --
@@ -73,6 +72,274 @@ CATALOGUE = [
     ("latin1_names_warned", ["latin1_names.csv"], (), 0, "[suspect_encoding]"),
     ("units_converted_across_portal_exports", ["portal_units_wanren.csv", "portal_units_ren.csv"], (), 0, "VALID"),
 ]
+
+# -- ordinary files analysts download: the right numbers or a clear refusal --
+# (case id, files, options, exit code, fragment of `lqcalc validate`'s output, fragment of `lqcalc run`'s
+#  output, check of what the run wrote: called with the output directory and the report, if any)
+UNITS = ("--value-col", "emp", "--reference-region", "全国", "--total-industry", "合计")
+
+
+def _ind(out: Path) -> pl.DataFrame:
+    return pl.read_parquet(out / "indicators.parquet")
+
+
+def _tidy(out: Path) -> pl.DataFrame:
+    return pl.read_parquet(out / "tidy.parquet")
+
+
+def _cell(df: pl.DataFrame, col: str, **where) -> object:
+    rows = df.filter(*[pl.col(k) == v for k, v in where.items()])
+    assert rows.height == 1, (where, rows)
+    return rows[col][0]
+
+
+def _report(report: dict | None) -> list[dict]:
+    assert report is not None and report["ok"] is False
+    return report["problems"]
+
+
+# employment in persons of units_*.csv (tests/fixtures/validation/make_fixtures.py, PERSONS)
+_P = {"全国合计": 170000000, "全国制造业": 38000000, "上海合计": 7636000, "上海制造业": 2491000}
+
+
+def check_units_mixed(out, report):
+    ind, tidy = _ind(out), _tidy(out)
+    assert _cell(tidy, "value", region="上海", industry="合计") == 7636000.0      # 763.6 万人, exactly
+    assert set(tidy["unit"]) == {"persons"}
+    expected = (_P["上海制造业"] / _P["上海合计"]) / (_P["全国制造业"] / _P["全国合计"])
+    assert _cell(ind, "lq", region="上海", industry="制造业") == pytest.approx(expected, rel=1e-15)
+
+
+def check_units_same_as_persons(out, report, _cache={}):
+    """The mixed-unit file gives exactly the LQs of the same data written in persons."""
+    check_units_mixed(out, report)
+    persons = _cache.get("persons")
+    if persons is None:
+        from click.testing import CliRunner
+
+        from lqcalc.cli import main
+
+        ref = out.parent / "persons"
+        CliRunner().invoke(main, ["run", str(FIX / "units_all_persons.csv"), *UNITS, "--out", str(ref), "--no-charts",
+                                  "-q"], catch_exceptions=False)
+        persons = _cache["persons"] = _ind(ref).select("region", "industry", "lq", "lq_ci_low").sort("region", "industry")
+    assert _ind(out).select("region", "industry", "lq", "lq_ci_low").sort("region", "industry").equals(persons)
+
+
+def check_unknown_unit(out, report):
+    [p] = _report(report)
+    assert (p["rule"], p["line"], p["column"], p["value"]) == ("unknown_unit", 2, "unit", "公顷")
+    assert "line(s) 2, 3" in p["message"]
+
+
+def check_persons_and_yuan(out, report):
+    [p] = _report(report)
+    assert p["rule"] == "mixed_units" and p["column"] == "单位"
+    assert "persons (万人) from line 2" in p["message"] and "yuan (亿元) from line 4" in p["message"]
+
+
+def check_rate_export(out, report):
+    tidy, growth = _tidy(out), pl.read_parquet(out / "growth.parquet")
+    assert _cell(tidy, "value", region="110000", year=2022) == -16.0          # kept as read, never rejected
+    assert set(tidy["unit"]) == {"percent"}
+    bj = growth.filter(pl.col("region") == "110000")
+    assert bj["change"].to_list() == [-18.3]                                   # 2.3 % -> -16.0 %: -18.3 points
+    hb = growth.filter(pl.col("region") == "130000")
+    assert hb["change"].to_list() == [0.8]                                     # 4.7 -> 5.5, without float noise
+    assert bj["growth"].is_null().all() and bj["cagr"].is_null().all()
+    ind = _ind(out)                                                             # one indicator, and a rate
+    assert ind.height == 15 and ind["lq"].is_null().all() and ind["share_of_reference"].is_null().all()
+    assert ind["null_reason"].str.contains("is a rate").all()
+    assert "percentage points" in bj["null_reason"][0]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rates"] == {"规模以上工业增加值增长率": "percent"}
+
+
+def check_index_export(out, report):
+    tidy = _tidy(out)
+    assert set(tidy["unit"]) == {"index"}
+    assert _cell(tidy, "value", region="130000", year=2023) == 99.8
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rates"] == {"居民消费价格指数": "index"}
+
+
+def check_negative_named(out, report):
+    problems = _report(report)
+    assert [(p["rule"], p["line"], p["column"], p["value"]) for p in problems] == [
+        ("negative_value", 2, "net_jobs", "-1200"), ("negative_value", 5, "net_jobs", "-50")]
+
+
+def check_declared_rate(out, report):
+    tidy, ind = _tidy(out), _ind(out)
+    assert sorted(tidy["value"].to_list()) == [-1200.0, -50.0, 300.0, 800.0]
+    assert ind["lq"].is_null().all() and ind["share_of_region"].is_null().all()
+    assert ind["null_reason"].str.contains("net_jobs is a rate").all()
+
+
+def check_sectors_and_share(out, report):
+    ind = _ind(out)
+    gdp = {"北京": 41610.9, "天津": 16311.3, "河北": 42370.4, "上海": 44652.8}
+    s3 = {"北京": 34894.3, "天津": 9999.2, "河北": 20910.0, "上海": 33097.5}
+    expected = (s3["北京"] / gdp["北京"]) / (sum(s3.values()) / sum(gdp.values()))
+    va = ind.filter(pl.col("measure") == "增加值")
+    assert _cell(va, "lq", region="110000", industry="sector3") == pytest.approx(expected, rel=1e-12)
+    share = ind.filter(pl.col("measure") == "增加值比重")
+    assert share.height == 4 and share["lq"].is_null().all() and share["share_of_reference"].is_null().all()
+    assert _cell(share, "value", region="110000") == 83.9
+    assert share["null_reason"].str.contains("is a rate").all()
+
+
+def check_no_industry_column(out, report):
+    ind = _ind(out)
+    assert ind.select("region", "industry", "value", "share_of_reference", "region_rank", "lq").rows() == [
+        ("北京市", "合计", 1.0, 1.0, 1, None)]
+    assert ind["null_reason"][0] == "lq: an LQ needs at least two industries; value has the all-industry total only"
+
+
+def _export_column(path: Path, year: str) -> dict[str, float]:
+    """Province -> value of one year's column of a classic NBS export, read with the csv module."""
+    import csv
+
+    rows = list(csv.reader(path.read_bytes().decode("gb18030").splitlines()))
+    header = next(r for r in rows if r and r[0] == "地区")
+    j = header.index(year)
+    return {r[0]: float(r[j]) for r in rows[rows.index(header) + 1:] if len(r) > j and r[j]}
+
+
+def check_one_indicator_export(out, report):
+    ind = _ind(out).filter(pl.col("year") == 2024)
+    col = _export_column(FIX.parent / "io" / "renjiyi_urban_unit_employment_gbk.csv", "2024年")
+    assert ind.height == len(col) == 31 and ind["lq"].is_null().all()
+    total = sum(col.values())
+    for name, v in col.items():
+        row = ind.filter(pl.col("region_name") == name).row(0, named=True)
+        assert row["value"] == pytest.approx(v * 10_000, rel=1e-15)
+        assert row["share_of_reference"] == pytest.approx(v / total, rel=1e-12)
+        assert row["region_rank"] == 1 + sum(1 for w in col.values() if w > v)
+    assert _cell(ind, "region_name", region_rank=1) == "广东省"
+    assert ind["null_reason"].str.starts_with("lq: an LQ needs at least two industries").all()
+    growth = pl.read_parquet(out / "growth.parquet")
+    assert growth.height == 31 and growth["cagr"].is_not_null().all()
+    # 2025, 2007 and 2006 are empty columns: growth runs from the first to the last year with values
+    assert set(growth["start_year"]) == {2008} and set(growth["end_year"]) == {2024}
+    assert _cell(growth, "cagr", region="110000") == pytest.approx((763.6 / 570.3) ** (1 / 16) - 1, rel=1e-12)
+
+
+def check_one_industry_export(out, report):
+    ind = _ind(out)
+    assert ind.height == 6 and ind["lq"].is_null().all()              # never LQ 1.0 everywhere
+    v = {"北京市": 38113.9, "天津市": 10703.6, "河北省": 22373.1}
+    bj = ind.filter(pl.col("region") == "110000", pl.col("year") == 2023).row(0, named=True)
+    assert bj["share_of_reference"] == pytest.approx(v["北京市"] / sum(v.values()), rel=1e-12)
+    assert (bj["region_rank"], bj["industry"]) == (1, "sector3")
+    assert "has one industry (sector3)" in bj["null_reason"]
+
+
+def check_stacked_exports(out, report):
+    ind = _ind(out).filter(pl.col("year") == 2024)
+    manu = {"北京市": 101.2, "天津市": 75.3, "河北省": 118.6, "上海市": 249.1}
+    total = {"北京市": 763.6, "天津市": 226.0, "河北省": 567.9, "上海市": 763.6}
+    expected = (manu["北京市"] / total["北京市"]) / (sum(manu.values()) / sum(total.values()))
+    row = ind.filter(pl.col("region") == "110000", pl.col("industry") == "C").row(0, named=True)
+    assert row["lq"] == pytest.approx(expected, rel=1e-12)
+    assert (row["industry_name"], row["measure"], row["region_total"]) == ("制造业", "城镇单位就业人员", 7636000.0)
+    assert set(ind["industry"]) == {"C", "J"} and ind["lq"].is_not_null().all()
+
+
+def check_region_given(out, report):
+    tidy = _tidy(out)
+    assert set(tidy["region"]) == {"110000"} and set(tidy["region_name"]) == {"北京市"}
+    assert _cell(tidy, "value", measure="地区生产总值", year=2024) == 4984310000000.0
+
+
+def check_year_given(out, report):
+    tidy = _tidy(out)
+    assert set(tidy["year"]) == {2022}
+    assert _cell(tidy, "value", region="110000", measure="城镇单位就业人员") == 7471000.0
+
+
+def check_oews_names(out, report):
+    import duckdb
+
+    ind = _ind(out)
+    expected = (290730 / 18213830) / (1654440 / 155495730)
+    assert _cell(ind, "lq", region="0600000", industry="151252") == pytest.approx(expected, rel=1e-12)
+    assert _cell(ind, "region_name", region="0600000", industry="151252") == "California"
+    assert _cell(ind, "industry_name", region="4800000", industry="291141") == "Registered Nurses"
+    summary = (out / "summary" / "top_clusters_by_region.csv").read_text(encoding="utf-8-sig")
+    assert "California" in summary and "Software Developers" in summary
+    con = duckdb.connect(str(out / "lqcalc.duckdb"), read_only=True)
+    try:
+        names = con.sql("select distinct region_name from indicators order by 1").fetchall()
+    finally:
+        con.close()
+    assert names == [("California",), ("Texas",)]
+
+
+def check_region_name_column(out, report):
+    ind = _ind(out)
+    assert _cell(ind, "region_name", region="310000", industry="B") == "上海市"
+    assert _cell(ind, "lq", region="310000", industry="B") == pytest.approx((40 / 70) / (150 / 290), rel=1e-12)
+
+
+def check_ragged(out, report):
+    [p] = _report(report)
+    assert (p["rule"], p["line"], p["value"]) == ("malformed_csv", 3, "上海市,制造业,2023,2,491")
+
+
+def check_export_column(out, report):
+    [p] = _report(report)
+    assert (p["rule"], p["line"], p["column"], p["value"]) == ("negative_value", 6, "2023年", "-2190000")
+
+
+ORDINARY = [
+    ("unit_column_mixes_wanren_and_ren", ["units_mixed_wanren_ren.csv"], UNITS, 0, "VALID", "read 12 rows",
+     check_units_same_as_persons),
+    ("unit_column_named_jiliang_danwei_gbk", ["units_jiliang_danwei_gbk.csv"], UNITS, 0, "VALID", "read 12 rows",
+     check_units_mixed),
+    ("unit_column_with_unknown_unit", ["units_unknown.csv"], ("--value-col", "emp"), 3,
+     "unit '公顷' (column 'unit') is not one lqcalc can convert", "on line(s) 2, 3", check_unknown_unit),
+    ("unit_column_persons_and_yuan", ["units_persons_and_yuan.csv"], (), 3,
+     "mixes units that cannot be converted into each other", "persons (万人) from line 2", check_persons_and_yuan),
+    ("rate_export_with_negative_growth", ["portal_rate_growth_gbk.csv"], (), 0, "VALID",
+     "rates (never summed; no LQ, share or concentration; change in percentage points): 规模以上工业增加值增长率 [percent]",
+     check_rate_export),
+    ("index_export_previous_year_100", ["portal_cpi_index_gbk.csv"], (), 0, "VALID", "居民消费价格指数 [index]",
+     check_index_export),
+    ("negative_change_names_its_column", ["net_jobs.csv"], ("--value-col", "net_jobs"), 3,
+     "(net_jobs.csv:2, column 'net_jobs', value '-1200')", "--rate MEASURE", check_negative_named),
+    ("negative_change_declared_rate", ["net_jobs.csv"], ("--value-col", "net_jobs", "--rate", "net_jobs"), 0, "VALID",
+     "net_jobs [rate]", check_declared_rate),
+    ("sector_export_with_a_share_column", ["portal_sectors_share_2022.csv"], (), 0, "VALID", "增加值比重 [percent]",
+     check_sectors_and_share),
+    ("one_region_export_without_region_line", ["portal_one_region_no_region_line.csv"], (), 2,
+     "say which region it is with --region NAME", "--region NAME", None),
+    ("one_region_export_given_region", ["portal_one_region_no_region_line.csv"], ("--region", "北京"), 0, "VALID",
+     "read 6 rows", check_region_given),
+    ("export_without_year", ["portal_regions_indicators_no_year.csv"], (), 3, "the file names no year", "give --year",
+     None),
+    ("export_given_year", ["portal_regions_indicators_no_year.csv"], ("--year", "2022"), 0, "VALID", "read 6 rows",
+     check_year_given),
+    ("oews_area_title_occ_title", ["oews_area_title_occ_title.csv"],
+     ("--region-col", "area", "--industry-col", "occ_code", "--value-col", "tot_emp", "--reference-region", "0000000",
+      "--total-industry", "000000"), 0, "VALID", "California", check_oews_names),
+    ("region_name_column", ["region_name_column.csv"], (), 0, "VALID", "上海市", check_region_name_column),
+    ("ragged_line_in_gbk_long_table", ["ragged_gbk.csv"], ("--value-col", "value"), 3,
+     "line 3 has 5 fields, the header has 4 (地区, 行业, 年份, value)", "ragged_gbk.csv:3", check_ragged),
+    ("negative_cell_of_an_export_names_its_column", ["portal_negative_cell_gbk.csv"], (), 3,
+     "column '2023年', value '-2190000'", "[negative_value]", check_export_column),
+    ("long_table_without_industry_column", ["missing_key_column.csv"], (), 0, "VALID",
+     "an LQ needs at least two industries", check_no_industry_column),
+    ("one_indicator_export_real", ["../io/renjiyi_urban_unit_employment_gbk.csv"], (), 0, "VALID",
+     "城镇单位就业人员: the input has the all-industry total only, so no location quotient can be computed",
+     check_one_indicator_export),
+    ("one_industry_export_tertiary_only", ["portal_tertiary_only_gbk.csv"], (), 0, "VALID",
+     "the input has one industry (sector3)", check_one_industry_export),
+    ("one_export_per_industry_stacked", ["stacked_制造业城镇单位就业人员.csv", "stacked_金融业城镇单位就业人员.csv",
+                                         "stacked_城镇单位就业人员.csv"], (), 0, "VALID", "strongest concentrations in 2024",
+     check_stacked_exports),
+    ("rate_named_that_is_no_measure", ["net_jobs.csv"], ("--value-col", "net_jobs", "--rate", "net_job"), 2,
+     "did you mean 'net_jobs'", "did you mean 'net_jobs'", None),
+]
+CATALOGUE += [(case, files, options, code, fragment) for case, files, options, code, fragment, *_ in ORDINARY]
 
 
 def _paths(files):
@@ -124,7 +391,8 @@ def test_gx_and_polars_rules_agree_on_the_catalogue(cli, case, files, options, c
 
 
 def test_catalogue_is_large_enough():
-    assert len({c[0] for c in CATALOGUE}) == len(CATALOGUE) >= 30
+    assert len({c[0] for c in CATALOGUE}) == len(CATALOGUE) >= 30 + 15
+    assert len(ORDINARY) >= 15
     for _, files, *_ in CATALOGUE:
         for f in files:
             assert (FIX / f).exists() or f == "does_not_exist.csv", f
@@ -231,3 +499,24 @@ def test_great_expectations_failure_is_exit_1_not_bad_data(cli, tmp_path, monkey
     assert "not your data" in result.output
     assert "invalid data" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case, files, options, code, fragment, run_fragment, check", ORDINARY, ids=[c[0] for c in ORDINARY])
+def test_ordinary_files_give_the_right_numbers_or_a_clear_refusal(cli, tmp_path, case, files, options, code, fragment,
+                                                                   run_fragment, check):
+    out_dir = tmp_path / "out"
+    result = cli("run", *_paths(files), *options, "--out", str(out_dir), "--no-charts")
+    output = result.output.replace(str(FIX) + "/", "")
+    assert "Traceback" not in output
+    assert result.exit_code == code, output
+    assert run_fragment in output, output
+    report = tmp_path / "out.validation.json"
+    if code == 0:
+        assert out_dir.is_dir() and not report.exists()
+    else:
+        assert not out_dir.exists()
+        assert report.exists() == (code == 3)
+        if code == 3:
+            assert "out.validation.json" in output           # the terminal says where the report is
+    if check is not None:
+        check(out_dir, json.loads(report.read_text(encoding="utf-8")) if report.exists() else None)

@@ -229,8 +229,9 @@ def analyze(grid: Grid, opts: ReadOptions | None = None) -> Detected:
     if opts.unit:
         det.unit = opts.unit
     first_col_years = bool(data) and all(year_of(rows[k][0]) is not None for k in data)
-    if forced is None and not det.meta and not _has_cjk(first) and first != "":
-        return det  # an English header without portal metadata: a long table
+    long_keys = {"行业", "行业代码", "行业名称", "年份", "年度"} & set(labels.values())   # 地区,行业,年份,…
+    if forced is None and not det.meta and ((not _has_cjk(first) and first != "") or long_keys):
+        return det  # an English header, or the keys of a long table, without portal metadata: a long table
 
     if forced in ("nbs-national",) or (forced is None and first == "" and first_col_years):
         det.layout = "nbs-national"

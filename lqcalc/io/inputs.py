@@ -30,7 +30,7 @@ def read_inputs(paths: list[str], opts: ReadOptions) -> tuple[pl.DataFrame, list
     from lqcalc.io.long import read_long
 
     if not paths:
-        raise UsageError("no input files given", hint="lqcalc run FILE... --out DIR")
+        raise UsageError("no input files given", hint="name at least one input file (CSV, TSV, Parquet, XLSX or XLS)")
     for p in paths:
         if not Path(p).exists():
             raise UsageError(f"input file not found: {p}")
@@ -53,4 +53,15 @@ def read_inputs(paths: list[str], opts: ReadOptions) -> tuple[pl.DataFrame, list
         frames.append(schema.conform(df))
         infos.extend(more)
     tidy = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    _note_rates(tidy, infos, opts)
     return tidy, infos
+
+
+def _note_rates(tidy: pl.DataFrame, infos: list[dict], opts: ReadOptions) -> None:
+    """Name in each file's info the rates it holds (:mod:`lqcalc.rates`), as every command reports them."""
+    from lqcalc.rates import rate_measures
+
+    triples = tidy.select("source_file", "measure", "unit").unique(maintain_order=True).rows()
+    for info in infos:
+        pairs = [(m, u) for f, m, u in triples if f == info.get("file")]
+        info["non_additive"] = sorted(rate_measures(pairs, opts.rates))

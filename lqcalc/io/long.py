@@ -16,15 +16,18 @@ from lqcalc import schema
 from lqcalc.config import ReadOptions
 from lqcalc.errors import DataError, Problem, UsageError, did_you_mean
 from lqcalc.io.grid import decode_bytes
+from lqcalc.io.rowunits import apply_units
 from lqcalc.io.text import parse_numbers, parse_years
+from lqcalc.reference.industries import TOTAL_INDUSTRY
 
 #: Column names tried, in order, when an option is not given.
 DEFAULT_COLUMNS = {
     "region_col": ["region", "region_code", "area_code", "地区代码", "地区"],
     "industry_col": ["industry", "industry_code", "行业代码", "行业"],
     "year_col": ["year", "年份"],
-    "region_name_col": ["region_name", "area_name", "地区名称"],
-    "industry_name_col": ["industry_name", "行业名称"],
+    "unit_col": ["unit", "units", "单位", "计量单位"],
+    "region_name_col": ["region_name", "area_name", "area_title", "region_title", "地区名称", "名称"],
+    "industry_name_col": ["industry_name", "industry_title", "occ_title", "naics_title", "行业名称"],
 }
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -78,11 +81,27 @@ def read_table_as_text(path: Path, opts: ReadOptions) -> tuple[pl.DataFrame, dic
         source = data if encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
         df = pl.read_csv(source, infer_schema=False, separator=sep, truncate_ragged_lines=False)
     except pl.exceptions.PolarsError as exc:
-        raise DataError(f"cannot parse {path} as CSV", [Problem("malformed_csv", str(exc).splitlines()[0], str(path),
-                                                                 hint="check quoting and that every line has the same number of fields")]) from exc
+        from lqcalc.io.csvcheck import ragged_lines
+
+        problems = ragged_lines(text, sep, str(path)) or [
+            Problem("malformed_csv", str(exc).splitlines()[0], str(path),
+                    hint="check quoting and that every line has the same number of fields")]
+        raise DataError(f"cannot parse {path} as CSV: {problems[0].message}", problems) from exc
     df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+    _check_header(df.columns, path)
     df = df.with_row_index("__line", offset=2).with_columns(pl.col("__line").cast(pl.Int64))
     return df, info
+
+
+def _check_header(columns: list[str], path: Path) -> None:
+    """Refuse a header naming one column twice (the CSV reader renames the second ``x_duplicated_0``)."""
+    import re
+
+    dup = sorted({m.group(1) for c in columns if (m := re.fullmatch(r"(.*)_duplicated_\d+", c)) and m.group(1) in columns})
+    if dup:
+        written = [re.sub(r"_duplicated_\d+$", "", c) if re.sub(r"_duplicated_\d+$", "", c) in dup else c for c in columns]
+        raise UsageError(f"{path}: the header names column {dup[0]!r} twice (columns: {', '.join(written)})",
+                         hint="rename one of them in the file, so that each column has its own name")
 
 
 def _resolve(name: str | None, option: str, columns: list[str], path: Path, required: bool) -> str | None:
@@ -95,14 +114,18 @@ def _resolve(name: str | None, option: str, columns: list[str], path: Path, requ
             f"available columns: {', '.join(columns)}",
             hint=hint,
         )
+    lowered = {c.lower(): c for c in reversed(columns)}
     for cand in DEFAULT_COLUMNS.get(option, []):
         if cand in columns:
             return cand
+        if cand.lower() in lowered:   # BLS workbooks write AREA_TITLE, OCC_TITLE
+            return lowered[cand.lower()]
     if required:
         flag = "--" + option.replace("_", "-")
         raise UsageError(
             f"{path}: which column holds the {option.replace('_col', '').replace('_', ' ')}? available columns: {', '.join(columns)}",
-            hint=f"pass {flag} NAME",
+            hint=f"pass {flag} NAME" + (", or --region NAME when the whole file is one region"
+                                        if option == "region_col" else ""),
         )
     return None
 
@@ -203,11 +226,15 @@ def resolve_columns(columns: list[str], path: Path, opts: ReadOptions) -> dict:
     Raises :class:`UsageError` with a "did you mean" when a named column is not there, a
     required role has no column, or one column is given two roles.
     """
-    region_col = _resolve(opts.region_col, "region_col", columns, path, True)
-    industry_col = _resolve(opts.industry_col, "industry_col", columns, path, True)
+    region_col = _resolve(opts.region_col, "region_col", columns, path, opts.region is None)
+    industry_col = _resolve(opts.industry_col, "industry_col", columns, path, False)
     year_col = _resolve(opts.year_col, "year_col", columns, path, False)
-    rname_col = _resolve(opts.region_name_col, "region_name_col", columns, path, False)
-    iname_col = _resolve(opts.industry_name_col, "industry_name_col", columns, path, False)
+    unit_col = _resolve(opts.unit_col, "unit_col", columns, path, False)
+    keys = {region_col, industry_col, year_col, unit_col}
+    named = {c for c in (opts.region_name_col, opts.industry_name_col) if c}
+    rname_col = _resolve(opts.region_name_col, "region_name_col", [c for c in columns if c not in keys], path, False)
+    iname_col = _resolve(opts.industry_name_col, "industry_name_col",
+                         [c for c in columns if c not in keys and (c != rname_col or c in named)], path, False)
     if opts.value_cols:
         value_cols = [_resolve(v, "value_col", columns, path, True) for v in opts.value_cols]
     elif "value" in columns:
@@ -217,11 +244,30 @@ def resolve_columns(columns: list[str], path: Path, opts: ReadOptions) -> dict:
             f"{path}: which columns hold the values? available columns: {', '.join(columns)}",
             hint="pass --value-col NAME (repeat it for several measures)",
         )
-    used = {region_col, industry_col, year_col, *value_cols}
-    if len(used - {None}) < len([c for c in [region_col, industry_col, year_col, *value_cols] if c]):
-        raise UsageError(f"{path}: the same column is given for two roles", hint="check --region-col, --industry-col, --year-col and --value-col")
+    roles = [region_col, industry_col, year_col, unit_col, *value_cols]
+    used = {c for c in roles if c}
+    if len(used) < len([c for c in roles if c]):
+        raise UsageError(f"{path}: the same column is given for two roles",
+                         hint="check --region-col, --industry-col, --year-col, --unit-col and --value-col")
+    # a name column found by default must not be a column of another role
+    rname_col = None if rname_col in used and not opts.region_name_col else rname_col
+    iname_col = None if iname_col in used and not opts.industry_name_col else iname_col
     return {"region": region_col, "industry": industry_col, "year": year_col, "values": value_cols,
-            "region_name": rname_col, "industry_name": iname_col}
+            "region_name": rname_col, "industry_name": iname_col, "unit": unit_col}
+
+
+def _region_constant(opts: ReadOptions) -> tuple[str | None, str | None]:
+    """(code, name) of ``--region`` for a table without a region column: the GB/T 2260 code
+    when the name is a Chinese region (北京市 -> 110000), else the name as given."""
+    if opts.region is None:
+        return None, None
+    from lqcalc.reference.regions import RegionResolver
+
+    try:
+        hit = RegionResolver(opts.region_map).resolve(opts.region)
+    except Exception:  # noqa: BLE001 - ambiguous: kept as written
+        hit = None
+    return hit if hit is not None else (opts.region, None)
 
 
 def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions,
@@ -237,28 +283,47 @@ def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions,
     """
     region_col, industry_col, year_col = cols["region"], cols["industry"], cols["year"]
     rname_col, iname_col, value_cols = cols["region_name"], cols["industry_name"], cols["values"]
+    unit_col = cols.get("unit")
     problems: list[Problem] = []
+
+    def key(k: str, c: str | None, constant: str | None) -> pl.Expr:
+        if c is None:   # no column: --region, or one all-industry total
+            return pl.lit(constant, dtype=pl.String).alias(f"__key_{k}")
+        e = pl.col(c).cast(pl.String)
+        return (e.str.strip_chars(schema.KEY_BLANKS) if k in strip else e).alias(f"__key_{k}")
+
+    region_const, region_const_name = _region_constant(opts) if region_col is None else (None, None)
     df = raw.select(
         pl.col("__line"),
-        *((pl.col(c).cast(pl.String).str.strip_chars(schema.KEY_BLANKS) if k in strip else pl.col(c).cast(pl.String))
-          .alias(f"__key_{k}") for k, c in (("region", region_col), ("industry", industry_col))),
+        key("region", region_col, region_const),
+        key("industry", industry_col, TOTAL_INDUSTRY),
         *( [pl.col(year_col).alias("__year")] if year_col else [] ),
-        *( [pl.col(rname_col).cast(pl.String).alias("region_name")] if rname_col else [] ),
+        *( [pl.col(rname_col).cast(pl.String).alias("region_name")] if rname_col else
+           [pl.lit(region_const_name, dtype=pl.String).alias("region_name")] if region_const_name else [] ),
         *( [pl.col(iname_col).cast(pl.String).alias("industry_name")] if iname_col else [] ),
+        *( [pl.col(unit_col).alias("__unit_raw")] if unit_col else [] ),
         *(pl.col(v).alias(f"__val_{i}") for i, v in enumerate(value_cols)),
     )
-    for key, col in (("region", region_col), ("industry", industry_col)):
-        empty = df.filter(pl.col(f"__key_{key}").is_null() | (pl.col(f"__key_{key}") == ""))
+    for k, col in (("region", region_col), ("industry", industry_col)):
+        if col is None:
+            continue
+        empty = df.filter(pl.col(f"__key_{k}").is_null() | (pl.col(f"__key_{k}") == ""))
         for line in empty["__line"].head(50).to_list():
-            problems.append(Problem("missing_key", f"the {key} code is empty", file, line, col, "",
-                                    f"every row needs a {key}; a footnote or a blank line read as a row?"))
+            problems.append(Problem("missing_key", f"the {k} code is empty", file, line, col, "",
+                                    f"every row needs a {k}; a footnote or a blank line read as a row?"))
     if year_col:
         df, year_problems = _years(df, "__year", file=file)
         problems += [Problem(p.rule, p.message, p.file, p.line, year_col, p.value, p.hint) for p in year_problems]
+    elif opts.year is not None:
+        df = df.with_columns(pl.lit(opts.year, dtype=pl.Int32).alias("__year"))
     val_names = [f"__val_{i}" for i in range(len(value_cols))]
     df, num_problems, counts = _numbers(df, val_names, file=file, zero_as_missing=opts.zero_as_missing)
     rename = dict(zip(val_names, value_cols))
     problems += [Problem(p.rule, p.message, p.file, p.line, rename.get(p.column, p.column), p.value, p.hint) for p in num_problems]
+    df, unit_problems, _printed = apply_units(df, "__unit_raw" if unit_col else None, unit_col, opts.unit, rename, file)
+    problems += unit_problems
+    if unit_col:
+        df = df.drop("__unit_raw")
 
     if len(val_names) == 1:
         # one measure: a rename, not an unpivot (which copies every column: 1.6 GB at 22M rows)
@@ -267,13 +332,11 @@ def to_tidy(raw: pl.DataFrame, cols: dict, file: str, opts: ReadOptions,
         long = df.unpivot(
             index=[c for c in df.columns if c not in val_names], on=val_names, variable_name="measure", value_name="value"
         ).with_columns(pl.col("measure").replace_strict(rename, return_dtype=pl.String))
-    tidy = long.rename({"__key_region": "region", "__key_industry": "industry", "__line": "source_line"})
-    if year_col:
+    tidy = long.rename({"__key_region": "region", "__key_industry": "industry", "__line": "source_line",
+                        "__unit": "unit"})
+    if year_col or opts.year is not None:
         tidy = tidy.rename({"__year": "year"})
-    tidy = tidy.with_columns(
-        pl.lit(file).alias("source_file"),
-        pl.lit(opts.unit).alias("unit"),
-    )
+    tidy = tidy.with_columns(pl.lit(file).alias("source_file"))
     return schema.conform(tidy), problems, counts
 
 
@@ -294,8 +357,12 @@ def read_long(path: str | Path, opts: ReadOptions) -> tuple[pl.DataFrame, dict]:
     cols = resolve_columns(columns, path, opts)
     tidy, problems, counts = to_tidy(raw, cols, str(path), opts)
     if problems:
-        raise DataError(f"{path}: {len(problems)} cell(s) cannot be read", problems)
+        raise DataError(f"{path}: {len(problems)} cell(s) cannot be read" if all(p.rule not in ("unknown_unit", "mixed_units") for p in problems)
+                        else f"{path}: {len(problems)} problem(s) with the values and their units", problems)
     info.update(layout="long", rows=raw.height, columns={
         "region": cols["region"], "industry": cols["industry"], "year": cols["year"], "values": cols["values"],
-        "region_name": cols["region_name"], "industry_name": cols["industry_name"]}, **counts)
+        "region_name": cols["region_name"], "industry_name": cols["industry_name"], "unit": cols["unit"]}, **counts)
+    info["base_units"] = sorted(u for u in tidy["unit"].unique().to_list() if u is not None)
+    if cols["industry"] is None:
+        info["no_industry_column"] = True
     return tidy, info

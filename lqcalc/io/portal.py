@@ -71,6 +71,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.units: dict[str | None, Unit | None] = {}
         self.rows: list[dict] = []
+        self.columns: dict[tuple, str] = {}     # (industry, measure, year) -> the file's column label
 
     def unit(self, printed: str | None) -> Unit | None:
         if printed not in self.units:
@@ -100,6 +101,7 @@ class _Collector:
     def add(self, region_label: str | None, region: str | None, industry: str, industry_name: str | None,
             year: int | None, measure: str, cell: str, printed_unit: str | None, line: int, column: str) -> None:
         u = self.unit(printed_unit)
+        self.columns.setdefault((industry, measure, year), str(column))
         self.rows.append({
             "_label": region_label, "region": region, "industry": industry, "industry_name": industry_name,
             "year": year, "measure": measure, "value": self.value(cell, u, line, column),
@@ -138,18 +140,19 @@ def _collect(det: Detected, opts: ReadOptions) -> _Collector:
                 code, iname, measure, unit = parts[j]
                 col.add(label, None, code, iname, year, measure, _cell(rows[k], j), unit, lines[k], det.col_labels[j])
     elif layout == "nbs-indicators-years":
-        if not det.region:
-            raise UsageError(f"{det.path}: the file names no region (地区：…)",
-                             hint="indicators x years exports carry a line 地区：<name>; add it to the file")
+        region = opts.region or det.region
+        if not region:
+            raise UsageError(f"{det.path}: the file names no region (no line 地区：…)",
+                             hint="say which region it is with --region NAME (e.g. --region 北京市)")
         parts = _harmonize_totals({k: _indicator_parts(rows[k][0], det.unit) for k in det.data_rows})
         for k in det.data_rows:
             code, iname, measure, unit = parts[k]
             for j in det.value_cols:
-                col.add(det.region, None, code, iname, year_of(det.col_labels[j]), measure,
+                col.add(region, None, code, iname, year_of(det.col_labels[j]), measure,
                         _cell(rows[k], j), unit, lines[k], det.col_labels[j])
     elif layout == "nbs-national":
         parts = _harmonize_totals({j: _indicator_parts(det.col_labels[j], det.unit) for j in det.value_cols})
-        region = det.region or REFERENCE_NAME
+        region = opts.region or det.region or REFERENCE_NAME
         for k in det.data_rows:
             year = year_of(rows[k][0])
             for j in det.value_cols:
@@ -251,6 +254,7 @@ def read_extract(path: str | Path, opts: ReadOptions | None = None,
     _check_duplicates(df)
     check_consistent(df.select("measure", "unit", "source_file").unique(maintain_order=True).rows(), det.path)
     units = sorted({u for u in df["unit"].unique().to_list() if u is not None})
+    info["value_columns"] = [[i, m, y, c] for (i, m, y), c in col.columns.items()]
     info.update(
         rows=df.height,
         missing=int(df["value"].is_null().sum()),

@@ -91,3 +91,16 @@ def intensity_reason(numerator: ExprLike, denominator: ExprLike, label: str = "i
     """
     n, d = as_expr(numerator), as_expr(denominator)
     return first_reason((n.is_null(), f"{label}: numerator is missing"), *zero_or_missing(label, "denominator", d))
+
+
+def rank_among_regions(x: ExprLike) -> pl.Expr:
+    r"""The place of a region by its value, 1 for the largest (use with ``.over`` the group of
+    regions compared: industry, year, measure and region level).
+
+    Ties share the smaller place (``min`` ranking: 1, 2, 2, 4); a missing value has no place.
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"x": [5.0, 9.0, 5.0, None, 1.0]}).select(rank_among_regions("x"))["x"].to_list()
+    [2, 1, 2, None, 4]
+    """
+    return as_expr(x).rank("min", descending=True)

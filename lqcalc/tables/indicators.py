@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from lqcalc import schema
 from lqcalc.metrics import lq as lqm
 from lqcalc.metrics import shares as sh
 from lqcalc.tables.codes import CODES, code_names, with_codes
 from lqcalc.tables.engine import ENGINE, ROW_ENGINE
 from lqcalc.tables.parents import region_levels, region_parents
 from lqcalc.tables.reasons import VALUE_MISSING, reasons_where_null
+from lqcalc.tables.standing import single_measures, standing_table
 
 
 def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.DataFrame:
@@ -18,14 +20,19 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
 
     Columns: the base columns and ``lq``, ``slq``, ``lq_ci_low``, ``lq_ci_high``,
     ``lq_excl_own``, ``share_of_region``, ``share_of_reference``, ``lq_parent``,
-    ``parent_region``, ``region_level``, ``is_leaf``, ``null_reason``.
+    ``region_rank``, ``parent_region``, ``region_level``, ``is_leaf``, ``null_reason``. A measure with
+    one industry or none (:mod:`lqcalc.tables.standing`) has its share of the reference and
+    rank instead, with ``lq`` null and the reason.
 
     Rows keep the order of ``base`` (reason texts are built only for the rows with a null
     indicator). The integer code columns of :func:`with_codes` come last (internal; the
     ``indicators`` table of :func:`lqcalc.builder.build_tables` drops them).
     """
     base = with_codes(base)
-    cells = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")).select(
+    # measures with one industry or none get their share of the reference and rank instead
+    single = single_measures(base)
+    cells = base.lazy().filter(~pl.col("is_reference_region") & ~pl.col("is_total_industry")
+                               & ~pl.col("measure").is_in(sorted(single))).select(
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value", "region_total",
         "reference_value", "reference_total", "is_leaf", *CODES.values()).collect(engine=ROW_ENGINE)
     rows = cells.lazy()
@@ -107,9 +114,16 @@ def indicator_table(base: pl.DataFrame, hierarchy: str | None = None) -> pl.Data
     columns = [
         "region", "region_name", "industry", "industry_name", "year", "measure", "unit", "value",
         "region_total", "reference_value", "reference_total", "lq", "slq", "lq_ci_low", "lq_ci_high",
-        "lq_excl_own", "share_of_region", "share_of_reference", "lq_parent", "parent_region",
+        "lq_excl_own", "share_of_region", "share_of_reference", "region_rank", "lq_parent", "parent_region",
         pl.col("region_level").fill_null(0), "is_leaf", "null_reason", *CODES.values(),
     ]
+    # a key of one value (the year and measure of a partition, the level without a hierarchy) groups nothing
+    rank_keys = ["_ic", *(k for k in ("year", "_mc") if k not in schema.one_valued(cells, ["year", "_mc"]))]
+    lf = lf.with_columns(sh.rank_among_regions(x).over([*rank_keys, *(["region_level"] if has_hierarchy else [])])
+                         .alias("region_rank"))
     # reasons are texts: build each only for the rows whose indicator is null, and put them in place
     df = lf.collect(engine=ROW_ENGINE)
-    return df.with_columns(reasons_where_null(df, parts, missing=("value", VALUE_MISSING))).select(columns)
+    df = df.with_columns(reasons_where_null(df, parts, missing=("value", VALUE_MISSING))).select(columns)
+    if single:
+        df = pl.concat([df, standing_table(base, single, columns)], how="vertical_relaxed")
+    return df

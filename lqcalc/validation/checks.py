@@ -121,6 +121,7 @@ class Checked:
     partials: dict[str, pl.DataFrame] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     codes: pl.DataFrame | None = None
+    rates: dict[str, str] = field(default_factory=dict)
 
 
 def _dense(size: int, index: list[int], values: list[Any], dtype: pl.DataType, fill: Any = None) -> pl.Series:
@@ -182,13 +183,28 @@ def _duplicates_hashed(df: pl.DataFrame) -> pl.Series | None:
     return out if (out > 1).any() else None
 
 
+def rates_of(ctx: ValidationContext, declared: tuple[str, ...] | list[str] = ()) -> dict[str, str]:
+    """The rates among the measures of the whole table (:func:`lqcalc.rates.rate_measures`).
+
+    Raises :class:`~lqcalc.errors.UsageError` when a ``--rate`` names no measure of the table.
+    """
+    from lqcalc.errors import UsageError, did_you_mean
+    from lqcalc.rates import rate_measures, unknown_declared
+
+    measures = list(ctx.labels.get("measure", ()))
+    for name in unknown_declared(declared, measures):
+        raise UsageError(f"--rate {name!r}: no measure of that name in the input (measures: {', '.join(measures)})",
+                         hint=did_you_mean(name, measures) or None)
+    return rate_measures({m: ctx.units.get(m, ()) for m in measures}, declared)
+
+
 def _unsigned(limit: int) -> pl.DataType:
     return pl.UInt32 if limit < 2 ** 32 else pl.UInt64
 
 
 def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, reference_region: str | None = None,
             total_industry: str | None = None, tolerance: float = 0.005, suppressed_share: float = 0.2,
-            year_min: int = YEAR_MIN, year_max: int = YEAR_MAX) -> Checked:
+            year_min: int = YEAR_MIN, year_max: int = YEAR_MAX, rates: tuple[str, ...] = ()) -> Checked:
     """Compute every polars-side rule.
 
     Parameters
@@ -206,11 +222,14 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         Share of missing cells above which a warning is given.
     year_min, year_max : int
         Plausible years.
+    rates : tuple of str
+        Measures that are rates (:mod:`lqcalc.rates`, ``--rate``) besides those whose unit or
+        name says so: they may be negative and are kept out of the totals' rules.
 
     Returns
     -------
     Checked
-        ``frame`` is None when the table is structurally unusable.
+        ``frame`` is None when the table is structurally unusable; ``rates`` names the rates.
 
     Examples
     --------
@@ -227,6 +246,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     if structural:
         return Checked(frame=None, structural=structural)
     ctx = context if context is not None else validation_context(tidy)
+    rate_units = rates_of(ctx, rates)
     t1 = time.perf_counter()
     # a partition read from a scan comes in many chunks: one copy makes every pass cheaper
     # (columns already in one piece are left as they are)
@@ -280,10 +300,13 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
 
     tol = float(tolerance)
     v = pl.col("value")
+    # rates are never summed: they may be negative and take no part in the totals' rules
+    is_rate = pl.lit(ctx.flags_of("measure", list(rate_units))).gather(pl.col("mc")) if rate_units else pl.lit(False)
+    add = "_add" if rate_units else "_real"
     fin = v.is_finite().fill_null(False)
     exprs: dict[str, pl.Expr] = {
         "key_null": (pl.col("rc") == nr) | (pl.col("ic") == ni) | (pl.col("mc") == nm),
-        "negative_value": (v < 0).fill_null(False),
+        "negative_value": ((v < 0) & ~is_rate if rate_units else v < 0).fill_null(False),
         "non_finite": (v.is_nan() | v.is_infinite()).fill_null(False),
         "year_range": ((pl.col("year") < year_min) | (pl.col("year") > year_max)).fill_null(False),
     }
@@ -294,6 +317,9 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
                                  | pl.lit(ctx.flags_of("industry", ctx.notes)).gather(pl.col("ic")))
     real = ~(exprs["key_null"] | exprs["footnote_row"]) if "footnote_row" in exprs else ~exprs["key_null"]
     extra: dict[str, pl.Expr] = {"_fin": fin, "_real": real}
+    if rate_units:
+        extra["_add"] = real & ~is_rate
+        real = real & ~is_rate
     ref_code = tot_code = None
     if reference_region:
         ref_code = ctx.resolve("region", reference_region, "--reference-region")
@@ -331,7 +357,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         if marker not in extra:
             continue
         lv = pl.when(pl.col("_fin") & pl.col(leaf) if leaf else pl.col("_fin")).then(v)
-        queries[f"{name}_parts"] = (lazy.filter(pl.col("_real") & ~pl.col(marker))
+        queries[f"{name}_parts"] = (lazy.filter(pl.col(add) & ~pl.col(marker))
                                     .group_by(pl.col(g).alias("g"))
                                     .agg(lv.sum().alias("_psum"), lv.count().alias("_n"),
                                          pl.when(pl.col("_fin")).then(v).max().alias("_pmax")))
@@ -355,12 +381,12 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         # the reference row of every year x measure that has rows
         if ym_const:
             lacks = (parts.height > 0) and marks.height == 0
-            flags["reference_missing"] = pl.col("_real") if lacks else pl.lit(False)
+            flags["reference_missing"] = pl.col(add) if lacks else pl.lit(False)
         else:
             groups = set((parts["g"] % nym).unique().to_list())
             have = set((marks["g"] % nym).unique().to_list())
             missing = sorted(groups - have)
-            flags["reference_missing"] = (pl.col("_real") & pl.col("ym").is_in(missing)) if missing else pl.lit(False)
+            flags["reference_missing"] = (pl.col(add) & pl.col("ym").is_in(missing)) if missing else pl.lit(False)
     if "_is_total" in extra:
         marks, parts = got["tot_marks"], got["tot_parts"]
         tot_stats = marks.join(parts, on="g", how="inner")
@@ -368,7 +394,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         if bad.height:
             lookups.append(_lookup("_g_tot", bad["g"], bad["_mval"], size_tot, n).alias("_mtot"))
         missing_g = parts["g"].filter(~parts["g"].is_in(marks["g"].implode()))
-        flags["total_missing"] = (pl.col("_real") & pl.col("_g_tot").is_in(missing_g.implode())) if missing_g.len() \
+        flags["total_missing"] = (pl.col(add) & pl.col("_g_tot").is_in(missing_g.implode())) if missing_g.len() \
             else pl.lit(False)
     if lookups:
         work = work.with_columns(lookups)
@@ -377,7 +403,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
         if mval not in work.columns:
             return pl.lit(False)
         m = pl.col(mval)
-        return (~pl.col(marker) & pl.col("_real") & pl.col("_fin") & m.is_finite() & (v > m * (1 + tol))).fill_null(False)
+        return (~pl.col(marker) & pl.col(add) & pl.col("_fin") & m.is_finite() & (v > m * (1 + tol))).fill_null(False)
 
     if "_is_ref" in extra:
         flags["exceeds_reference"] = exceeding("_is_ref", "_mref")
@@ -419,6 +445,7 @@ def compute(tidy: pl.DataFrame, context: ValidationContext | None = None, *, ref
     frame = df.hstack(list(helpers.values()) + more + [work[FLAG[r]] for r in order])
     t2 = time.perf_counter()
     checked = Checked(frame=frame, reference=reference_region, total=total_industry, active_flags=order, tidy=tidy_c,
+                      rates=rate_units,
                       codes=pl.DataFrame([s.alias(schema.CODES[c]) for c, s in
                                           (("region", rc), ("industry", ic), ("measure", mc))]))
     checked.partials = _warning_parts(df, work, ctx, any_err=bool(failing), ym_const=ym_const, tot_code=tot_code,
@@ -501,6 +528,8 @@ def _warning_parts(df: pl.DataFrame, work: pl.DataFrame, ctx: ValidationContext,
     # a region that is the sum of the other regions (an unnamed national row), on up to 50
     # industries: a heuristic, it need not see every cell
     cand = ok & pl.col("_fin") & pl.lit(ctx.sample_flags("industry")).gather(pl.col("ic"))
+    if "_add" in work.columns:
+        cand = cand & pl.col("_add")
     if "_is_ref" in work.columns:
         cand = cand & ~pl.col("_is_ref")
     g = ["ic"] if ym_const else ["ic", "ym"]
@@ -513,6 +542,8 @@ def _warning_parts(df: pl.DataFrame, work: pl.DataFrame, ctx: ValidationContext,
         .group_by("rc", maintain_order=True).agg(pl.col("_hit").sum().alias("hits"), pl.len().alias("groups"), *first))
     # an industry that is the sum of the other (leaf) industries (an unnamed total)
     cand = ok & pl.col("_fin") & pl.lit(ctx.sample_flags("region")).gather(pl.col("rc"))
+    if "_add" in work.columns:
+        cand = cand & pl.col("_add")
     if "_is_total" in work.columns:
         cand = cand & ~pl.col("_is_total")
     g = ["rc"] if ym_const else ["rc", "ym"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -20,7 +21,7 @@ from lqcalc import schema
 from lqcalc.config import RunConfig
 from lqcalc.validation.context import ValidationContext
 from lqcalc.validation.merge import merge_reports
-from lqcalc.validation.report import ValidationReport, empty_rejected, failure_report_paths, report_paths
+from lqcalc.validation.report import MAX_LISTED, ValidationReport, empty_rejected, failure_report_paths, report_paths
 from lqcalc.validation.validate import validate_tidy
 
 
@@ -78,8 +79,9 @@ class PartitionGate:
     """
 
     def __init__(self, cfg: RunConfig, context: ValidationContext | None, *, report: str | Path | None = None,
-                 max_listed: int = 50) -> None:
+                 max_listed: int = MAX_LISTED, columns: dict[str, Any] | None = None) -> None:
         self.cfg = cfg
+        self.columns = columns   # the files' names of the tidy columns (lqcalc.validation.columns)
         self.context = context
         self.report_target = report
         self.max_listed = max_listed
@@ -136,7 +138,7 @@ class PartitionGate:
         failure report files exactly as :func:`gate` does) when the run fails, including
         quarantine with no good row left overall.
         """
-        rep = merge_reports(self._reports, max_listed=self.max_listed)
+        rep = merge_reports(self._reports, max_listed=self.max_listed).with_user_columns(self.columns)
         quarantine = self.cfg.on_invalid == "quarantine" and not rep.fatal
         if rep.ok or (quarantine and self.rows_used > 0):
             return GateResult(schema.empty(), empty_rejected(), rep, [], self.rows_used, self.rows_rejected)

@@ -23,6 +23,12 @@ from lqcalc import schema
 from lqcalc.errors import DataError, Problem
 from lqcalc.validation.rules import RULES
 
+#: Findings listed per rule in a report (every failing row is counted): in practice all of them.
+MAX_LISTED = 1_000_000
+
+#: Problems shown in the terminal; the report files hold them all.
+SHOWN = 20
+
 #: ``gx_version`` in the settings of a report made by the polars rules alone.
 NOT_RUN = "not run (lqcalc's polars rules only; --gx runs the Great Expectations suite as well)"
 
@@ -43,7 +49,8 @@ _LABELS = {
                          "same counts); the suite itself did not run: --gx runs it as well.",
         "summary": "{rows} rows checked: {errors} error(s) in {bad} row(s), {warnings} warning(s)",
         "settings": "reference region: {ref}; total industry: {tot}; tolerance: {tol}",
-        "more": "... and {n} more (see the full report)",
+        "more": "... and {n} more {where}",
+        "more_in": "in the full report: {paths}", "more_how": "(--report PATH writes every one of them, --json prints them)",
         "error": "error", "warning": "warning",
     },
     "zh": {
@@ -62,7 +69,8 @@ _LABELS = {
                          "未运行 Great Expectations 套件，--gx 可同时运行它。",
         "summary": "共检查 {rows} 行：{bad} 行有 {errors} 个错误，{warnings} 个警告",
         "settings": "参照地区：{ref}；行业合计：{tot}；容差：{tol}",
-        "more": "……另有 {n} 条（见完整报告）",
+        "more": "……另有 {n} 条{where}",
+        "more_in": "，均在完整报告中：{paths}", "more_how": "（--report PATH 写出全部，--json 打印全部）",
         "error": "错误", "warning": "警告",
     },
 }
@@ -116,7 +124,7 @@ class ValidationReport:
     missing_share: list[dict[str, Any]] = field(default_factory=list)
     bad_row_mask: pl.Series | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-    max_listed: int = 50
+    max_listed: int = MAX_LISTED
     _rejected: pl.DataFrame | None = field(default=None, repr=False)
     _tidy: pl.DataFrame | None = field(default=None, repr=False)
     _partials: dict[str, pl.DataFrame] | None = field(default=None, repr=False)
@@ -166,6 +174,30 @@ class ValidationReport:
         """The warnings as :class:`~lqcalc.errors.Problem` (severity ``warning``) in ``lang``."""
         return [self._problem(f, lang) for f in self.warnings]
 
+    def warning_lines(self, lang: str = "en") -> list[str]:
+        """The warnings as terminal lines, a warning repeated per year or per measure once,
+        with how many times and the years (and measures) it applies to."""
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        for f in self.warnings:
+            key = (f["rule"], tuple(sorted((k, str(v)) for k, v in f.items() if k not in _VARYING)))
+            groups.setdefault(key, []).append(f)
+        lines = []
+        for fs in groups.values():
+            text = self._problem(fs[0], lang).render()
+            if len(fs) > 1:
+                years = sorted({f["year"] for f in fs if f.get("year") is not None})
+                measures = sorted({str(f["measure"]) for f in fs if f.get("measure") is not None})
+                parts = []
+                if len(years) > 1:
+                    parts.append(("years " if lang != "zh" else "年份 ") + ", ".join(map(str, years)))
+                if len(measures) > 1:
+                    parts.append(("measures " if lang != "zh" else "指标 ") + ", ".join(measures))
+                head, _, tail = text.partition("\n")
+                same = (f" [the same {len(fs)} times: " if lang != "zh" else f" [共 {len(fs)} 次：") + "; ".join(parts) + "]"
+                text = head + same + ("\n" + tail if tail else "")
+            lines.append(text)
+        return lines
+
     @property
     def problems(self) -> list[Problem]:
         """The listed errors in English."""
@@ -180,6 +212,16 @@ class ValidationReport:
         """This report without its per-row frames (what :func:`merge_reports` needs)."""
         return dataclasses.replace(self, bad_row_mask=None, _rejected=None, _tidy=None, _n_bad=self.n_bad_rows,
                                    _codes=None)
+
+    def with_user_columns(self, names: dict[str, Any] | None) -> ValidationReport:
+        """This report with every finding's column as the input file calls it
+        (:func:`lqcalc.validation.columns.user_columns`): ``emp``, ``2024年``, not ``value``."""
+        from lqcalc.validation.columns import rename_all
+
+        if not names:
+            return self
+        return dataclasses.replace(self, findings=rename_all(self.findings, names),
+                                   warnings=rename_all(self.warnings, names))
 
     # ---- quarantine ----
     def split(self) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -222,7 +264,9 @@ class ValidationReport:
         hint = None
         if report_paths:
             hint = ("full report: " if lang != "zh" else "完整报告：") + ", ".join(str(p) for p in report_paths)
-        return DataError(msg, self.problems_in(lang), hint=hint)
+        err = DataError(msg, self.problems_in(lang), hint=hint)
+        err.report = [str(p) for p in report_paths or []]
+        return err
 
     # ---- renderings ----
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -268,11 +312,15 @@ class ValidationReport:
         L = _LABELS[lang if lang in _LABELS else "en"]
         return L["summary"].format(rows=self.rows, errors=self.n_errors, bad=self.n_bad_rows, warnings=len(self.warnings))
 
-    def render_text(self, lang: str = "en", limit: int = 5) -> str:
-        """Plain text for the terminal: status, then per rule its count and first findings."""
+    def render_text(self, lang: str = "en", limit: int = SHOWN, report: list[str] | None = None) -> str:
+        """Plain text for the terminal: status, then per rule its count and findings, the
+        first ``limit`` findings in all, and where the others are (``report``: the files
+        written, else how to write them)."""
         lang = lang if lang in _LABELS else "en"
         L = _LABELS[lang]
+        where = L["more_in"].format(paths=", ".join(map(str, report))) if report else L["more_how"]
         out = [f"{L['valid'] if self.ok else L['invalid']}: {self.summary_line(lang)}"]
+        shown = 0
         for sev, items in (("error", self.findings), ("warning", self.warnings)):
             for rid, rule in RULES.items():
                 if rule.severity != sev:
@@ -285,12 +333,16 @@ class ValidationReport:
                 if unit == "rows" and total == 1:
                     unit = "row"
                 out.append(f"{L[sev].upper()} [{rid}] {rule.title(lang)}: {total} {unit}".rstrip())
-                for f in fs[:limit]:
+                here = fs[:max(limit - shown, 0)]
+                for f in here:
                     p = self._problem(f, lang)
-                    where = p.where()
-                    out.append(f"  - {p.message}" + (f" ({where})" if where else ""))
-                if len(fs) > limit:
-                    out.append("  " + L["more"].format(n=len(fs) - limit if total == len(fs) else total - limit))
+                    at = p.where()
+                    out.append(f"  - {p.message}" + (f" ({at})" if at else ""))
+                shown += len(here)
+                rest = (total if total > len(fs) and not rule.fatal and sev == "error" and _ROW_RULE(rid) else len(fs)) \
+                    - len(here)
+                if rest > 0:
+                    out.append("  " + L["more"].format(n=rest, where=where))
                 if rule.hint(lang):
                     out.append(f"  {L['hint']}: {rule.hint(lang)}")
         out.append(self.engine_note(lang))
@@ -390,6 +442,15 @@ class ValidationReport:
         return written
 
 
+#: Fields of a warning that differ between its repetitions (per year, per measure).
+_VARYING = {"year", "measure", "share", "cells", "file", "line", "value", "column", "groups"}
+
+
+def _ROW_RULE(rid: str) -> bool:
+    """Whether the findings of a rule are its failing rows (not groups of rows)."""
+    return rid not in ("reference_missing", "total_missing", "mixed_units", "region_spelling", "industry_spelling")
+
+
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -430,3 +491,4 @@ def failure_report_paths(out_dir: str | Path) -> tuple[Path, Path]:
 def empty_rejected() -> pl.DataFrame:
     """An empty rejected table (tidy columns + rule + reason)."""
     return schema.empty().with_columns(pl.lit(None, pl.String).alias("rule"), pl.lit(None, pl.String).alias("reason"))
+

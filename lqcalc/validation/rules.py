@@ -113,8 +113,9 @@ _RULE_LIST: list[Rule] = [
         "Negative value", "数值为负",
         "negative value {value!s}: counts and amounts cannot be below zero",
         "数值 {value!s} 为负：计数和金额不能小于零",
-        "check the sign; a suppression marker such as -1 must be read as missing",
-        "检查符号；-1 之类的保密标记应读作缺失值",
+        "check the sign; a suppression marker such as -1 must be read as missing; a rate or a change "
+        "(negative values allowed, never summed) is declared with --rate MEASURE",
+        "检查符号；-1 之类的保密标记应读作缺失值；增长率等比率类指标（可为负，不加总）请用 --rate MEASURE 声明",
     ),
     _r(
         "non_finite", "error",

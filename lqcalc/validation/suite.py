@@ -53,8 +53,13 @@ class Spec:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", self.gx_type).lower()
 
 
-def specs(active_flags: list[str], *, year_min: int = YEAR_MIN, year_max: int = YEAR_MAX) -> list[Spec]:
+def specs(active_flags: list[str], *, year_min: int = YEAR_MIN, year_max: int = YEAR_MAX,
+          rates: bool = False) -> list[Spec]:
     """The expectations of the suite for a table whose active flag rules are ``active_flags``.
+
+    ``rates``: the table has rates (:mod:`lqcalc.rates`), whose negative values are valid; the
+    negative-value rule is then checked on its flag column (negative values of the other
+    measures), like the cross-row rules.
 
     >>> [s.gx_type for s in specs([])][:2]
     ['ExpectColumnToExist', 'ExpectColumnToExist']
@@ -62,12 +67,13 @@ def specs(active_flags: list[str], *, year_min: int = YEAR_MIN, year_max: int = 
     out = [Spec("column_missing", "ExpectColumnToExist", {"column": c}, None) for c in REQUIRED]
     for c in ("region", "industry", "measure"):
         out.append(Spec("key_null", "ExpectColumnValuesToNotBeNull", {"column": c}, pl.col(c).is_null()))
-    out.append(Spec("negative_value", "ExpectColumnValuesToBeBetween", {"column": "value", "min_value": 0},
-                    (pl.col("value") < 0).fill_null(False)))
+    if not rates:
+        out.append(Spec("negative_value", "ExpectColumnValuesToBeBetween", {"column": "value", "min_value": 0},
+                        (pl.col("value") < 0).fill_null(False)))
     out.append(Spec("year_range", "ExpectColumnValuesToBeBetween",
                     {"column": "year", "min_value": year_min, "max_value": year_max},
                     ((pl.col("year") < year_min) | (pl.col("year") > year_max)).fill_null(False)))
-    native = {"key_null", "negative_value", "year_range"}
+    native = {"key_null", "year_range"} | (set() if rates else {"negative_value"})
     for rule in active_flags:
         if rule in native:
             continue

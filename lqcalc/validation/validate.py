@@ -19,11 +19,11 @@ from lqcalc.validation import checks, suite
 from lqcalc.validation.checks import FLAG, SUPPRESSED_SHARE, YEAR_MAX, YEAR_MIN
 from lqcalc.validation.context import ValidationContext, validation_context
 from lqcalc.validation.merge import ACROSS_YEARS, merge_reports
-from lqcalc.validation.report import NOT_RUN, ValidationReport, fmt_value
+from lqcalc.validation.report import MAX_LISTED, NOT_RUN, ValidationReport, fmt_value
 
 
 def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: ValidationContext | None = None,
-                  max_listed: int = 50, suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
+                  max_listed: int = MAX_LISTED, suppressed_share: float = SUPPRESSED_SHARE, year_min: int = YEAR_MIN,
                   year_max: int = YEAR_MAX) -> ValidationReport:
     """Validate a tidy table (:mod:`lqcalc.schema`), or one partition of it, against every rule.
 
@@ -40,7 +40,8 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
         years: given when ``tidy`` is a partition, so that its report is the whole table's
         share (see :func:`merge_reports`); computed from ``tidy`` itself when None.
     max_listed : int
-        Findings listed per rule (all failing rows are counted).
+        Findings listed per rule (all failing rows are counted); by default every one of them
+        (up to :data:`~lqcalc.validation.report.MAX_LISTED`), so that the report is complete.
     suppressed_share : float
         Share of missing cells of a measure (or measure x year) above which a warning is given.
     year_min, year_max : int
@@ -83,7 +84,7 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
     }
     checked = checks.compute(tidy, context, reference_region=cfg.reference_region, total_industry=cfg.total_industry,
                              tolerance=cfg.tolerance, suppressed_share=suppressed_share,
-                             year_min=year_min, year_max=year_max)
+                             year_min=year_min, year_max=year_max, rates=tuple(cfg.read.rates))
     if checked.frame is None:
         stats = suite.run_suite(tidy, suite.structural_specs(), engine=engine)
         settings.update(_engine_settings(engine))
@@ -92,7 +93,9 @@ def validate_tidy(tidy: pl.DataFrame, cfg: RunConfig | None = None, *, context: 
                                 max_listed=max_listed)
     df = checked.frame
     t1 = time.perf_counter()
-    stats = suite.run_suite(df, suite.specs(checked.active_flags, year_min=year_min, year_max=year_max), engine=engine)
+    stats = suite.run_suite(df, suite.specs(checked.active_flags, year_min=year_min, year_max=year_max,
+                                            rates=bool(checked.rates)), engine=engine)
+    settings["rates"] = checked.rates
     t2 = time.perf_counter()
     counts: dict[str, int] = {}
     for st in stats:
