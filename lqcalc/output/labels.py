@@ -171,6 +171,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "quadrant_hl": ("concentrated, lagging", "高集聚·低增长"),
     "quadrant_lh": ("emerging", "新兴"),
     "quadrant_ll": ("weak", "弱势"),
+    "years": ("{start}-{end}", "{start}—{end}年"),
+    "footer_source": ("Source: {source}, {years}.", "数据来源：{source}，{years}。"),
+    "footer_years": ("Data: {years}.", "数据：{years}。"),
+    "footer_only": ("Source: {source}.", "数据来源：{source}。"),
+    "footer_tool": ("Chart: lqcalc {version}.", "制图：lqcalc {version}。"),
+    "lq_time_note": ("the {n} regions with the highest LQ in {year} (the smallest quarter of cells left out)",
+                     "{year}年区位熵最高的{n}个地区（不含规模最小的四分之一）"),
+    "shift_note": ("the {n} regions with the largest change", "变化量最大的{n}个地区"),
 }
 
 
