@@ -139,6 +139,9 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     if not cfg.out:
         raise UsageError("no output directory given", hint="pass --out DIR")
     check_target(Path(cfg.out).absolute())
+    from lqcalc.output import chartjob
+
+    chart_process = chartjob.start() if cfg.charts else None   # warms up while the tables are computed
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
     source = open_source(cfg.inputs, cfg.read)
@@ -160,7 +163,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     warnings_seen: dict[str, None] = {}
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
-    with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:
+    with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app, chartjob.closing(chart_process):
         parts = plan if single else progress(plan, f"{len(plan)} partitions", quiet=cfg.quiet)
         for part in parts:
             stages.start("read")
@@ -245,10 +248,12 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
                       if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
-                                       industries=cfg.chart_industries or None)
+                                       industries=cfg.chart_industries or None, chart_process=chart_process,
+                                       source=", ".join(Path(p).name for p in cfg.inputs))
         manifest["outputs"] = outputs
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest["write_timings"] = extras.get("timings", {})
+        manifest["timings"] = stages.done()   # what is left (the manifest, the final rename) takes milliseconds
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
     out = Path(cfg.out)

@@ -160,9 +160,9 @@ def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: s
         shown = [c for c in CLASS_COLOURS if c in classes]
         handles = [Line2D([], [], ls="none", marker="o", ms=8, mfc=CLASS_COLOURS[c], mec="#333333", alpha=0.7,
                           label=value_label(c, lang)) for c in shown]
-        side_legend(ax, handles=handles, title=wrap(label("class_nesta", lang), 20))
+        legend = side_legend(ax, handles=handles, title=wrap(label("class_nesta", lang), 20))
         footer(fig, footer_lines(lang, source, start, end, note))
-        canvas = freeze_layout(fig)
+        canvas = freeze_layout(fig, ax, legend)
         # label the largest regions and the most concentrated ones, leaving out labels that would overlap
         order_size = sorted(range(len(val)), key=lambda i: -val[i])
         order_lq = sorted(range(len(lq)), key=lambda i: -lq[i])
@@ -203,11 +203,11 @@ def lq_time_chart(data: pl.DataFrame, industry: str, industry_title: str, lang: 
         ax.set_xlabel(text("year_axis", lang))
         ax.set_ylabel(text("lq_time_axis", lang))
         ax.set_title(wrap(text("lq_time_title", lang, industry=industry_title), 80), fontsize=12)
-        side_legend(ax)
+        legend = side_legend(ax)
         ax.grid(True, color="#eeeeee")
         note = text("lq_time_note", lang, n=len(leaders), year=last_year) if cutoff is not None else ""
         footer(fig, footer_lines(lang, source, years[0], years[-1], note))
-        canvas = freeze_layout(fig)
+        canvas = freeze_layout(fig, ax, legend)
         return save(fig, canvas, base)
 
 
@@ -243,11 +243,11 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
         ax.set_xlabel(text("shift_axis", lang, unit=unit or measure))
         ax.set_title(wrap(text("shift_title", lang, start=start, end=end, measure=measure), 80), fontsize=12)
-        side_legend(ax)
+        legend = side_legend(ax)
         ax.grid(True, axis="x", color="#eeeeee")
         note = text("shift_note", lang, n=n) if n < n_all else ""
         footer(fig, footer_lines(lang, source, start, end, note))
-        canvas = freeze_layout(fig)
+        canvas = freeze_layout(fig, ax, legend, ytick_labels=labels_)
         return save(fig, canvas, base)
 
 

@@ -1,7 +1,7 @@
 """Drawing the charts: fonts, figures, label placement, and saving them as PNG and SVG.
 
-Every chart is laid out once (matplotlib's tight layout, in one pass, above a strip kept
-for the footer), its point labels are placed in that final layout, and it is rasterised once:
+Every chart is laid out once (margins from the few texts whose size varies, above a strip
+kept for the footer), its point labels are placed in that final layout, and it is rasterised once:
 the PNG is encoded from the Agg buffer of that single draw, the SVG keeps its text as
 ``<text>`` elements (searchable, editable, and a third of the work of glyph outlines).
 matplotlib is imported inside the functions (Agg canvas, no display, no pyplot). Chinese
@@ -123,16 +123,36 @@ def side_legend(ax, **kwargs):
                      alignment="left", **kwargs)
 
 
-def freeze_layout(fig):
-    """Fit the axes, their labels and legend into the figure above the footer, in one pass
-    (matplotlib's tight layout), and keep that layout: point labels are placed in it and
-    drawing does not lay the figure out again. Returns the Agg canvas to draw on."""
+def freeze_layout(fig, ax, legend=None, ytick_labels=()):
+    """Place the axes so that their labels, the legend on the right and the footer fit in
+    the figure; return the Agg canvas to draw on.
+
+    The margins are computed from the few texts whose size varies (the legend, the title's
+    lines, text tick labels) rather than by laying out every artist (matplotlib's tight and
+    constrained layouts measure every tick label once or twice more than the draw does).
+    Numeric tick labels and axis labels get fixed margins. Point labels are placed in this
+    final layout (:func:`place_labels`) and drawing does not lay the figure out again.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
-    fig.tight_layout(pad=0.6)   # with a rect, matplotlib measures everything twice
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(bottom=fig.subplotpars.bottom + fig._lqcalc_strip)
+    renderer = canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    dpi = fig.dpi
+    if ytick_labels:
+        size = ax.yaxis.get_ticklabels()[0].get_fontsize() if ax.yaxis.get_ticklabels() else 8
+        from matplotlib.font_manager import FontProperties
+
+        prop = FontProperties(family=rc()["font.family"], size=size)
+        widest = max(renderer.get_text_width_height_descent(t, prop, ismath=False)[0]
+                     for line in ytick_labels for t in str(line).split("\n"))
+        left = widest / dpi + 0.2 + (0.3 if ax.get_ylabel() else 0)
+    else:
+        left = 0.8
+    right = 0.25 + (legend.get_window_extent(renderer).width / dpi + 0.15 if legend is not None else 0)
+    top = 0.2 + 0.24 * (ax.get_title().count("\n") + 1)
+    bottom = 0.65 + fig._lqcalc_strip * height
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
     return canvas
 
 
@@ -194,7 +214,7 @@ def save(fig, canvas, base: Path) -> list[Path]:
     w, h = canvas.get_width_height()
     png = base.with_suffix(".png")
     image = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-    image.save(png, format="png", compress_level=4, dpi=(DPI, DPI))
+    image.save(png, format="png", compress_level=3, dpi=(DPI, DPI))
     svg = base.with_suffix(".svg")
     fig.savefig(svg, format="svg", metadata={"Date": None})
     return [png, svg]
