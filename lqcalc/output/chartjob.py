@@ -152,7 +152,7 @@ def warm_up() -> None:
         ax = fig.subplots()
         ax.set_title("LQ 区位熵")
         ax.legend(handles=ax.plot([1, 2], [1, 2], label="Ab 地区"))
-        canvas = figures.freeze_layout(fig)
+        canvas = figures.freeze_layout(fig, ax)
         canvas.draw()
         from PIL import Image
 
