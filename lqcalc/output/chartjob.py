@@ -148,7 +148,7 @@ def warm_up() -> None:
     from lqcalc.output import figures
 
     with rc_context(figures.rc()):
-        fig = figures.new_figure(2, 1)
+        fig = figures.new_figure(4, 3)
         ax = fig.subplots()
         ax.set_title("LQ 区位熵")
         ax.legend(handles=ax.plot([1, 2], [1, 2], label="Ab 地区"))
