@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame"], lang: str = "en",
                           charts: bool = True, quiet: bool | None = None,
                           top_industries: int = 4, industries: list[str] | None = None,
-                          chart_process: "ChartProcess | None" = None, source: str | None = None) -> dict[str, Any]:
+                          chart_process: "ChartProcess | None" = None, source: str | None = None,
+                          industry_names: dict[str, str] | None = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
 
     Parameters
@@ -54,6 +55,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         drawn here.
     source : str, optional
         The data source named in the chart footers.
+    industry_names : dict, optional
+        Chart titles of industry codes that have no ``industry_name`` in the tables.
 
     Returns
     -------
@@ -74,7 +77,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     beside = None
     if chart_process is not None:
         if charts and (out_dir / "indicators.parquet").is_file():
-            chart_process.submit(out_dir, lang, top_industries, industries, source)
+            chart_process.submit(out_dir, lang, top_industries, industries, source, industry_names)
             beside = chart_process
         else:
             chart_process.close()
@@ -104,7 +107,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             from lqcalc.output.charts import write_charts
 
             chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet,
-                                       industries=industries, by_region=built.get("growth_by_region"), source=source)
+                                       industries=industries, by_region=built.get("growth_by_region"), source=source,
+                                       industry_names=industry_names)
             timings["charts"] = round(time.perf_counter() - t, 4)
     except BaseException:
         if job is not None:

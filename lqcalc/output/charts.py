@@ -253,7 +253,8 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
 
 def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame | pl.LazyFrame], lang: str = "en",
                  top_industries: int = 4, quiet: bool | None = None, industries: list[str] | None = None,
-                 by_region: pl.DataFrame | None = None, source: str | None = None) -> list[Path]:
+                 by_region: pl.DataFrame | None = None, source: str | None = None,
+                 industry_names: Mapping[str, str] | None = None) -> list[Path]:
     """Write the charts of a run to ``out_dir/charts/``; return the files written.
 
     Parameters
@@ -276,6 +277,9 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame | pl.LazyFrame
         The summary's ``growth_by_region`` of the same tables (see :func:`chart_data`).
     source : str, optional
         The data source named in the footers (the input file names).
+    industry_names : mapping of str to str, optional
+        Names of industry codes for the titles, used when the tables have no
+        ``industry_name`` for them (the title shows the code when neither has a name).
     """
     from lqcalc.progress import progress
 
@@ -297,7 +301,7 @@ def write_charts(out_dir: Path, tables: Mapping[str, pl.DataFrame | pl.LazyFrame
     unit = unit or ""
     jobs = []
     for code in data["industries"]:
-        title = inames.get(code, code)
+        title = inames.get(code) or (industry_names or {}).get(code) or code
         if data["bubble"] is not None:
             jobs.append(("bubble", code, title))
         if data["lq_time"] is not None:
