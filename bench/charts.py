@@ -42,7 +42,7 @@ def lqcalc_exe() -> list[str]:
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "lqcalc"]
 
 
-def measure(repeat: int = 7, workdir: Path | None = None) -> dict:
+def measure(repeat: int = 7, workdir: Path | None = None, warm: bool = True) -> dict:
     """Run the demo ``repeat`` times with and without charts; return the measurements."""
     work = Path(workdir or tempfile.mkdtemp(prefix="lqcalc-charts-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,8 @@ def measure(repeat: int = 7, workdir: Path | None = None) -> dict:
     runs: dict[str, list[dict]] = {"charts": [], "no_charts": []}
     manifest: dict = {}
     try:
-        timed(exe + ["demo", "--out", str(work / "warm"), "--quiet"])  # file caches, .pyc files
+        if warm:
+            timed(exe + ["demo", "--out", str(work / "warm"), "--quiet"])  # file caches, .pyc files
         for _ in range(max(1, repeat)):
             for kind, extra in (("charts", []), ("no_charts", ["--no-charts"])):
                 out = work / kind

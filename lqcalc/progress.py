@@ -138,7 +138,7 @@ class RunDisplay:
             live = bool(getattr(self.stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
         if not self.quiet and live:
             stop_display()
-            self.live = _live = LiveStatus(self.stream)
+            self.live = _live = LiveStatus(self.stream, delay=LIVE_DELAY)
 
     def stage(self, label: str) -> None:
         """A new stage (``"validating"``)."""

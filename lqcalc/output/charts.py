@@ -155,7 +155,8 @@ def bubble_chart(data: pl.DataFrame, industry_title: str, start, end, measure: s
                                  color="#777777", style="italic"))
         ax.set_xlabel(text("lq_axis", lang, year=end))
         ax.set_ylabel(text("growth_axis", lang, start=start, end=end))
-        ax.set_title(wrap(text("bubble_title", lang, industry=industry_title, start=start, end=end), 80), fontsize=12)
+        ax.set_title(wrap(text("bubble_title", lang, industry=industry_title, start=start, end=end), 80),
+                     fontsize=12, gid="title")
         ax.grid(True, which="major", color="#eeeeee", zorder=0)
         shown = [c for c in CLASS_COLOURS if c in classes]
         handles = [Line2D([], [], ls="none", marker="o", ms=8, mfc=CLASS_COLOURS[c], mec="#333333", alpha=0.7,
@@ -202,7 +203,7 @@ def lq_time_chart(data: pl.DataFrame, industry: str, industry_title: str, lang: 
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_xlabel(text("year_axis", lang))
         ax.set_ylabel(text("lq_time_axis", lang))
-        ax.set_title(wrap(text("lq_time_title", lang, industry=industry_title), 80), fontsize=12)
+        ax.set_title(wrap(text("lq_time_title", lang, industry=industry_title), 80), fontsize=12, gid="title")
         legend = side_legend(ax)
         ax.grid(True, color="#eeeeee")
         note = text("lq_time_note", lang, n=len(leaders), year=last_year) if cutoff is not None else ""
@@ -242,7 +243,8 @@ def shift_share_chart(data: pl.DataFrame, start, end, measure: str, unit: str, l
         ax.axvline(0, color="#333333", lw=0.8)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
         ax.set_xlabel(text("shift_axis", lang, unit=unit or measure))
-        ax.set_title(wrap(text("shift_title", lang, start=start, end=end, measure=measure), 80), fontsize=12)
+        ax.set_title(wrap(text("shift_title", lang, start=start, end=end, measure=measure), 80),
+                     fontsize=12, gid="title")
         legend = side_legend(ax)
         ax.grid(True, axis="x", color="#eeeeee")
         note = text("shift_note", lang, n=n) if n < n_all else ""

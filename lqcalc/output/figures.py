@@ -114,13 +114,15 @@ def footer(fig, lines: list[str]) -> None:
     lines = [s for s in lines if s]
     if lines:
         fig.text(0.012, 0.06 / fig.get_figheight(), "\n".join(lines), fontsize=7.5, color="#555555",
-                 ha="left", va="bottom", linespacing=1.4)
+                 ha="left", va="bottom", linespacing=1.4, gid="footer")
 
 
 def side_legend(ax, **kwargs):
     """A legend right of the axes (inside the figure: the layout makes room for it)."""
-    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=8, frameon=False,
-                     alignment="left", **kwargs)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title_fontsize=8, frameon=False,
+                       alignment="left", **kwargs)
+    legend.set_gid("legend")   # <g id="legend"> in the SVG
+    return legend
 
 
 def freeze_layout(fig, ax, legend=None, ytick_labels=()):
