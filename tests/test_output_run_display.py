@@ -81,3 +81,15 @@ def test_every_empty_table_gets_a_reason():
                  "targets": "no target names a measure, region and industry of the input",
                  "regions": "the input has no rows this table is computed from"}
     assert empty_tables({"growth": 0}, {}, [])["growth"] == "growth needs two years; the input has no years"
+
+
+def test_shell_completion_in_the_readme_works():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shells = re.findall(r"_LQCALC_COMPLETE=(\w+)_source lqcalc", readme)
+    assert shells == ["bash", "zsh", "fish"]
+    for shell in shells:
+        r = CliRunner().invoke(main, [], prog_name="lqcalc", env={"_LQCALC_COMPLETE": f"{shell}_source"})
+        assert r.exit_code == 0 and "_LQCALC_COMPLETE" in r.output and "lqcalc" in r.output
