@@ -2,7 +2,7 @@
 prototype) give the same numbers?
 
 Compares LQ (per region x industry x year) and growth plus the three shift-share components
-(per region x industry, first to last year) of lqcalc's output directory and each contender's: the same keys,
+(per region x industry, first to last year; CAGR too where the contender computes it) of lqcalc's output directory and each contender's: the same keys,
 the same cells missing, and values equal within a relative tolerance (default 1e-9; the
 implementations divide in different orders, so bit-identity is not expected).
 
@@ -29,15 +29,16 @@ def load_lqcalc(out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     g = pl.read_parquet(out / "growth.parquet")
     first, last = g["start_year"].min(), g["end_year"].max()
     g = g.filter(~pl.col("is_total_industry") & (pl.col("start_year") == first) & (pl.col("end_year") == last))
-    return lq, g.select("region", "industry", "start_year", "end_year", *GROWTH_COLUMNS)
+    return lq, g.select("region", "industry", "start_year", "end_year", *GROWTH_COLUMNS, "cagr")
 
 
 def load_contender(out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """LQ and growth tables written by a contender script (``lq.parquet``, ``growth.parquet``)."""
     src = out / "lq.parquet" if (out / "lq.parquet").exists() else out / "lq"   # one file or a partitioned directory
     lq = pl.read_parquet(src).select("region", "industry", pl.col("year").cast(pl.Int32), "lq")
-    g = pl.read_parquet(out / "growth.parquet").select(
-        "region", "industry", pl.col("start_year").cast(pl.Int32), pl.col("end_year").cast(pl.Int32), *GROWTH_COLUMNS)
+    g = pl.read_parquet(out / "growth.parquet")
+    g = g.select("region", "industry", pl.col("start_year").cast(pl.Int32), pl.col("end_year").cast(pl.Int32),
+                 *GROWTH_COLUMNS, *(["cagr"] if "cagr" in g.columns else []))   # the scripts with a CAGR
     return lq, g
 
 
@@ -84,9 +85,10 @@ def agree(lqcalc_out: Path, pandas_out: Path | None, duckdb_out: Path | None, rt
         if out is None:
             continue
         clq, cg = load_contender(out)
+        columns = [c for c in cg.columns if c in GROWTH_COLUMNS or c == "cagr"]
         result[name] = {
             "lq": compare(lq, clq, ["region", "industry", "year"], ["lq"], rtol),
-            "growth": compare(g, cg, ["region", "industry", "start_year", "end_year"], GROWTH_COLUMNS, rtol),
+            "growth": compare(g.select(cg.columns), cg, ["region", "industry", "start_year", "end_year"], columns, rtol),
         }
     result["ok"] = all(v[t]["ok"] for k, v in result.items() if isinstance(v, dict) for t in ("lq", "growth"))
     return result

@@ -10,6 +10,8 @@ NAICS-like sectors and 4-digit leaves nested in them), ``year`` and ``employment
   leaves: the parts of a published total do not add up once cells are suppressed.
 * The reference region ``US000`` holds the sums over all counties of the true values, so it
   is an explicit reference row that the (suppressed) parts do not add up to either.
+* A ``flat`` size (``5M``) has leaf industries only, no sector, total or reference rows: the
+  table a new user runs with the default options, denominators summed from the cells.
 
 Everything is drawn from ``numpy.random.default_rng(seed)``: the same arguments give the same
 bytes. The table is written year by year (one Parquet row group per chunk) so that even the
@@ -46,22 +48,26 @@ class Size:
     leaves: int
     years: int
     first_year: int = 2017
+    #: a flat table: leaf industries only, no sector rows, no all-industry row and no reference
+    #: region (what a new user downloads and runs with the default options)
+    flat: bool = False
 
     @property
     def industries(self) -> int:
-        """Industry codes including sectors and the all-industry row."""
-        return self.leaves + len(SECTORS) + 1
+        """Industry codes including sectors and the all-industry row (leaves only when flat)."""
+        return self.leaves if self.flat else self.leaves + len(SECTORS) + 1
 
     @property
     def rows(self) -> int:
-        """Rows of the table (regions include the reference row)."""
-        return (self.regions + 1) * self.industries * self.years
+        """Rows of the table (regions include the reference row unless flat)."""
+        return (self.regions + (0 if self.flat else 1)) * self.industries * self.years
 
 
 SIZES = {
     "tiny": Size(regions=30, leaves=40, years=3),
     "small": Size(regions=200, leaves=176, years=7),          # 281k rows
     "2M": Size(regions=800, leaves=376, years=7),             # 2.3M rows
+    "5M": Size(regions=1000, leaves=1000, years=5, flat=True),  # 5.0M rows, flat
     "10M": Size(regions=1600, leaves=876, years=7),           # 10.1M rows
     "22M": Size(regions=3200, leaves=976, years=7),           # 22.4M rows
     "200M": Size(regions=3200, leaves=976, years=63, first_year=1961),   # 201.9M rows
@@ -100,8 +106,8 @@ def generate(size: Size, out: Path, seed: int = 20240601, csv: bool = False) -> 
     R, L, S = size.regions, size.leaves, len(SECTORS)
     regions = region_codes(R)
     leaf_codes, sector_of = industry_codes(L)
-    all_regions = regions + [REFERENCE_REGION]
-    all_industries = leaf_codes + SECTORS + [TOTAL_INDUSTRY]
+    all_regions = regions if size.flat else regions + [REFERENCE_REGION]
+    all_industries = leaf_codes if size.flat else leaf_codes + SECTORS + [TOTAL_INDUSTRY]
     nI = len(all_industries)
     region_size = np.exp(rng.normal(9.0, 1.4, R))                     # jobs per county
     ind_share = rng.dirichlet(np.full(L, 0.6))
@@ -111,7 +117,7 @@ def generate(size: Size, out: Path, seed: int = 20240601, csv: bool = False) -> 
     level = region_size[:, None] * ind_share[None, :] * affinity / affinity.mean(axis=1, keepdims=True)
 
     region_col = pa.array(np.repeat(np.array(all_regions), nI))
-    industry_col = pa.array(np.tile(np.array(all_industries), R + 1))
+    industry_col = pa.array(np.tile(np.array(all_industries), len(all_regions)))
     schema = pa.schema([("region", pa.string()), ("industry", pa.string()), ("year", pa.int32()),
                         ("employment", pa.float64())])
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -133,9 +139,12 @@ def generate(size: Size, out: Path, seed: int = 20240601, csv: bool = False) -> 
             sector_sum = np.zeros((R, S))
             np.add.at(sector_sum.T, sector_of, true.T)
             total = true.sum(axis=1, keepdims=True)
-            block = np.concatenate([shown, sector_sum, total], axis=1)        # R x nI
-            ref = np.concatenate([true.sum(axis=0), sector_sum.sum(axis=0), total.sum(axis=0)])[None, :]
-            block = np.concatenate([block, ref], axis=0).ravel()             # (R+1) x nI
+            if size.flat:
+                block = shown.ravel()                                        # R x L
+            else:
+                block = np.concatenate([shown, sector_sum, total], axis=1)    # R x nI
+                ref = np.concatenate([true.sum(axis=0), sector_sum.sum(axis=0), total.sum(axis=0)])[None, :]
+                block = np.concatenate([block, ref], axis=0).ravel()         # (R+1) x nI
             mask = np.isnan(block)
             nulls += int(mask.sum())
             value = pa.array(block, mask=mask)
@@ -154,10 +163,10 @@ def generate(size: Size, out: Path, seed: int = 20240601, csv: bool = False) -> 
         "size": asdict(size),
         "rows": size.rows,
         "nulls": nulls,
-        "regions": R + 1,
+        "regions": len(all_regions),
         "industries": nI,
-        "reference_region": REFERENCE_REGION,
-        "total_industry": TOTAL_INDUSTRY,
+        "reference_region": None if size.flat else REFERENCE_REGION,
+        "total_industry": None if size.flat else TOTAL_INDUSTRY,
         "seed": seed,
         "parquet": str(out),
         "parquet_bytes": out.stat().st_size,

@@ -2,6 +2,7 @@
 
     python bench/run.py --size small            # 0.3M rows, with the agreement check
     python bench/run.py --size 22M              # 22.4M rows, U.S.-county shaped
+    python bench/run.py --size 5M               # 5M rows, flat: the default run of a new user
 
 Steps (each contender runs in its own process; wall time from ``time.perf_counter`` and peak
 resident memory from ``os.wait4``'s ``ru_maxrss`` of that process):
@@ -14,7 +15,9 @@ resident memory from ``os.wait4``'s ``ru_maxrss`` of that process):
 5. the agreement check (``bench/agree.py``) of LQ, growth and shift-share, on by default up
    to 2M rows (``--check`` / ``--no-check``);
 6. ``lqcalc --help`` start-up time and a real yearbook export end to end, when available;
-7. the results as ``bench/results/<size>.json`` and ``.md`` (machine, versions, load).
+7. the results as ``bench/results/<size>.json`` and ``.md`` (machine, versions, load; the
+   latest run of each size replaces the previous one) and one line per contender appended
+   to ``bench/results/history.csv``.
 
 Timings on a shared machine are noisy: ``--repeat N`` keeps the fastest of N runs and the
 load average before and after is recorded with the results.
@@ -38,14 +41,25 @@ sys.path.insert(0, str(BENCH))
 
 from generate import REFERENCE_REGION, SIZES, TOTAL_INDUSTRY, generate  # noqa: E402
 
-LQCALC_ARGS = ["--region-col", "region", "--industry-col", "industry", "--year-col", "year",
-               "--value-col", "employment", "--reference-region", REFERENCE_REGION,
-               "--total-industry", TOTAL_INDUSTRY]
+#: The column options a new user gives; with the table's reference region and total industry
+#: (which a table with those rows needs: lqcalc refuses to sum nested codes) they are ``default-run``.
+COLUMN_ARGS = ["--region-col", "region", "--industry-col", "industry", "--year-col", "year",
+               "--value-col", "employment"]
+REFERENCE_ARGS = ["--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY]
+#: ``lqcalc run`` on the synthetic tables with a reference region and total industry.
+LQCALC_ARGS = COLUMN_ARGS + REFERENCE_ARGS
 
 #: Every contender, in the order they run: lqcalc's two, then the others it is compared with
 #: (the pandas script, DuckDB SQL, the same work in plain polars, the streaming prototype).
-CONTENDERS = ["lqcalc", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
+#: ``default-run`` is ``lqcalc run`` as a new user types it (the column options, and on a
+#: table with such rows its reference region and total industry): every table, summary,
+#: chart, the database and the validation report. ``lqcalc-growth`` is like for like
+#: (``--tables growth --no-charts``: the contenders' indicators).
+CONTENDERS = ["default-run", "lqcalc-growth", "pandas", "duckdb", "polars", "streaming"]
+LQCALC = CONTENDERS[:2]
 OTHERS = CONTENDERS[2:]
+#: On a flat table (no reference or total rows) these run; the others need those rows.
+FLAT = ["default-run", "lqcalc-growth", "pandas", "polars"]
 #: The others that write whole LQ and growth files from the whole table, like ``lqcalc-growth``.
 SCRIPTS = [c for c in OTHERS if c != "streaming"]
 
@@ -124,6 +138,20 @@ def best_of(n: int, argv: list[str], prepare=None, **kw) -> dict:
     return best
 
 
+def output_sizes(out: Path) -> dict:
+    """Bytes of each output file (and bytes per row of each Parquet table) in ``out``."""
+    import pyarrow.parquet as pq
+
+    sizes = {}
+    for f in sorted(p for p in out.rglob("*") if p.is_file()):
+        entry = {"bytes": f.stat().st_size}
+        if f.suffix == ".parquet":
+            rows = pq.ParquetFile(f).metadata.num_rows
+            entry.update(rows=rows, bytes_per_row=round(entry["bytes"] / rows, 1) if rows else None)
+        sizes[str(f.relative_to(out))] = entry
+    return {"total_bytes": sum(e["bytes"] for e in sizes.values()), "files": sizes}
+
+
 def parse_json_tail(text: str) -> dict:
     """The JSON object a contender prints (last ``{...}`` block of its stdout)."""
     start = text.find("{")
@@ -173,12 +201,12 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
               contenders: list[str] | None = None, stages: bool = True, extras: bool = True,
               keep: bool = False, rss_limit_gb: float | None = None) -> dict:
     """Run the whole benchmark at ``size``; return the results (also written under bench/results)."""
-    contenders = contenders or list(CONTENDERS)
     spec = SIZES[size]
+    contenders = [c for c in (contenders or CONTENDERS) if not spec.flat or c in FLAT]
     check = spec.rows <= 3_000_000 if check is None else check
     workdir.mkdir(parents=True, exist_ok=True)
     data = workdir / f"{size}.parquet"
-    res: dict = {"size": size, "shape": {"regions": spec.regions + 1, "industries": spec.industries,
+    res: dict = {"size": size, "shape": {"regions": spec.regions + (0 if spec.flat else 1), "industries": spec.industries,
                                          "years": spec.years, "rows": spec.rows},
                  "machine": machine(), "load_before": loadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "repeat": repeat}
@@ -189,30 +217,30 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         res["generated"] = facts
     res["input_bytes"] = data.stat().st_size
     py = sys.executable
-    outs = {name: workdir / f"out-{size}-{name}" for name in ("lqcalc", "lqcalc-growth", "pandas", "duckdb",
-                                                              "polars", "lqcalc-csv")}
+    outs = {name: workdir / f"out-{size}-{name}" for name in (*CONTENDERS, "lqcalc-csv")}
+    # a flat table has no reference or total rows: every contender sums its denominators
+    ref_args = [] if spec.flat else REFERENCE_ARGS
 
     def clean(p: Path):
         return lambda: shutil.rmtree(p, ignore_errors=True)
 
     commands = {
-        "lqcalc": [py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(outs["lqcalc"]), "--json"],
+        # what a new user types: the column options, every table, summary, chart and the database
+        "default-run": [py, "-m", "lqcalc", "run", str(data), *COLUMN_ARGS, *ref_args,
+                        "--out", str(outs["default-run"]), "--json"],
         # like for like: the contenders' indicators only (LQ at the start and end year, growth,
         # shift-share), still read and validated in full and written with tidy.parquet
-        "lqcalc-growth": [py, "-m", "lqcalc", "run", str(data), *LQCALC_ARGS, "--out", str(outs["lqcalc-growth"]),
-                          "--tables", "growth", "--no-charts", "--json"],
-        "pandas": [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data), str(outs["pandas"]),
-                   "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
-        "duckdb": [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data), str(outs["duckdb"]),
-                   "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
+        "lqcalc-growth": [py, "-m", "lqcalc", "run", str(data), *COLUMN_ARGS, *ref_args,
+                          "--out", str(outs["lqcalc-growth"]), "--tables", "growth", "--no-charts", "--json"],
+        "pandas": [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data), str(outs["pandas"]), *ref_args],
+        "duckdb": [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data), str(outs["duckdb"]), *ref_args],
         # the pandas script's own work in plain polars: how fast that job can be done at all
-        "polars": [py, str(BENCH / "contenders" / "polars_impl.py"), str(data), str(outs["polars"]),
-                   "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
+        "polars": [py, str(BENCH / "contenders" / "polars_impl.py"), str(data), str(outs["polars"]), *ref_args],
         "streaming": [py, str(BENCH / "partitioned.py"), str(data), str(workdir / f"out-{size}-streaming"),
-                      "--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY],
+                      *ref_args],
     }
     if csv:
-        commands["lqcalc-csv"] = [py, "-m", "lqcalc", "run", str(data.with_suffix(".csv")), *LQCALC_ARGS,
+        commands["lqcalc-csv"] = [py, "-m", "lqcalc", "run", str(data.with_suffix(".csv")), *COLUMN_ARGS, *ref_args,
                                   "--out", str(outs["lqcalc-csv"]), "--json"]
         commands["pandas-csv"] = [py, str(BENCH / "contenders" / "pandas_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-pandas-csv"), "--reference-region", REFERENCE_REGION,
@@ -220,7 +248,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         commands["duckdb-csv"] = [py, str(BENCH / "contenders" / "duckdb_impl.py"), str(data.with_suffix(".csv")),
                                   str(workdir / f"out-{size}-duckdb-csv"), "--reference-region", REFERENCE_REGION,
                                   "--total-industry", TOTAL_INDUSTRY]
-        contenders = contenders + [c + "-csv" for c in contenders if c in ("lqcalc", "pandas", "duckdb")]
+        contenders = contenders + [c + "-csv" for c in contenders if c in ("default-run", "pandas", "duckdb")]
     res["contenders"] = {}
     for name in contenders:
         if name not in commands:
@@ -230,20 +258,23 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
                     rss_limit_mb=rss_limit_gb * 1024 if rss_limit_gb else None)
         r["reported"] = parse_json_tail(r.pop("stdout"))
         manifest = out / "manifest.json"
-        if name.startswith("lqcalc") and manifest.exists():
+        if name in LQCALC and manifest.exists():
             # the write stage in detail: Parquet tables, DuckDB database, summaries, charts
             r["write_timings"] = json.loads(manifest.read_text()).get("write_timings", {})
+        if r["exit_code"] == 0 and out.is_dir():
+            r["outputs"] = output_sizes(out)
         if r["exit_code"] == 0:
             r.pop("stderr")
         res["contenders"][name] = r
         print(f"{name:13s} {r['wall_s']:8.2f} s  {r['peak_mb']:8.0f} MB  exit {r['exit_code']}", flush=True)
 
     c = res["contenders"]
-    if "lqcalc" in c and c["lqcalc"]["exit_code"] == 0:
-        base = c["lqcalc"]
-        res["ratios"] = {f"{k}_wall_over_lqcalc": round(v["wall_s"] / base["wall_s"], 2)
-                         for k, v in c.items() if k in OTHERS and v["exit_code"] == 0}
-        res["ratios"].update({f"{k}_memory_over_lqcalc": round(v["peak_mb"] / base["peak_mb"], 2)
+    res["ratios"] = {}
+    if c.get("default-run", {}).get("exit_code") == 0:
+        base = c["default-run"]
+        res["ratios"].update({f"{k}_wall_over_default_run": round(v["wall_s"] / base["wall_s"], 2)
+                              for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
+        res["ratios"].update({f"{k}_memory_over_default_run": round(v["peak_mb"] / base["peak_mb"], 2)
                               for k, v in c.items() if k in OTHERS and v["exit_code"] == 0})
     if c.get("lqcalc-growth", {}).get("exit_code") == 0:
         like = c["lqcalc-growth"]
@@ -253,13 +284,14 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
         # how much faster than pandas the pandas script's own job alone runs in plain polars
         res.setdefault("ratios", {})["pandas_wall_over_polars"] = round(c["pandas"]["wall_s"] / c["polars"]["wall_s"], 2)
 
-    if check and all(k in c and c[k]["exit_code"] == 0 for k in ("lqcalc", "pandas", "duckdb")):
+    if check and c.get("default-run", {}).get("exit_code") == 0 and c.get("pandas", {}).get("exit_code") == 0:
         from agree import agree
 
-        streaming = workdir / f"out-{size}-streaming"
-        res["agreement"] = agree(outs["lqcalc"], outs["pandas"], outs["duckdb"],
-                                 streaming=streaming if c.get("streaming", {}).get("exit_code") == 0 else None,
-                                 polars=outs["polars"] if c.get("polars", {}).get("exit_code") == 0 else None)
+        def ok(name: str) -> Path | None:
+            return outs[name] if c.get(name, {}).get("exit_code") == 0 else None
+
+        res["agreement"] = agree(outs["default-run"], outs["pandas"], ok("duckdb"), streaming=ok("streaming"),
+                                 polars=ok("polars"))
         if c.get("lqcalc-growth", {}).get("exit_code") == 0:
             from agree import agree_growth
 
@@ -267,7 +299,7 @@ def run_bench(size: str, workdir: Path, repeat: int = 1, check: bool | None = No
             res["agreement"]["ok"] = res["agreement"]["ok"] and res["agreement"]["lqcalc-growth"]["ok"]
         print(f"agreement    {'ok' if res['agreement']['ok'] else 'FAILED'}", flush=True)
 
-    if stages:
+    if stages and not spec.flat:
         r = timed([py, str(BENCH / "stages.py"), str(data)], rss_limit_mb=rss_limit_gb * 1024 if rss_limit_gb else None)
         res["stages"] = parse_json_tail(r["stdout"]) if r["exit_code"] == 0 else {"error": r["stderr"]}
         res["stages_process"] = {k: r[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit_code")}
@@ -315,7 +347,13 @@ def markdown(res: dict) -> str:
         if r.get("write_timings"):
             lines.append(f"\n{name} write stage: " + ", ".join(
                 f"{k} {v:.2f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in r["write_timings"].items()))
-    if "ratios" in res:
+    for name, r in res.get("contenders", {}).items():
+        files = r.get("outputs", {}).get("files", {})
+        if name in LQCALC and files:
+            lines.append(f"\n{name} outputs ({r['outputs']['total_bytes'] / 2**20:.0f} MB in all): " + ", ".join(
+                f"{k} {e['bytes'] / 2**20:.1f} MB" + (f" ({e['bytes_per_row']} B/row)" if e.get("bytes_per_row") else "")
+                for k, e in files.items() if e["bytes"] >= 2**20 or k.endswith(".parquet")))
+    if res.get("ratios"):
         lines += ["", "Ratios: " + ", ".join(f"{k} = {v}" for k, v in res["ratios"].items())]
     if "agreement" in res:
         a = res["agreement"]
@@ -349,6 +387,30 @@ def markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+HISTORY_FIELDS = ["started", "size", "contender", "wall_s", "cpu_s", "peak_mb", "exit_code", "cpu", "commit"]
+
+
+def append_history(path: Path, res: dict) -> None:
+    """Add one line per contender of this run to the CSV history (the latest run's JSON and
+    Markdown replace the previous ones; the history keeps the times)."""
+    import csv
+
+    try:
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    new = not path.exists()
+    with path.open("a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=HISTORY_FIELDS)
+        if new:
+            w.writeheader()
+        for name, r in res.get("contenders", {}).items():
+            w.writerow({"started": res["started"], "size": res["size"], "contender": name, "wall_s": r["wall_s"],
+                        "cpu_s": r["cpu_s"], "peak_mb": r["peak_mb"], "exit_code": r["exit_code"],
+                        "cpu": res["machine"]["cpu"], "commit": commit})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", choices=list(SIZES), default="small")
@@ -373,6 +435,7 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / f"{args.size}.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n")
     (args.results / f"{args.size}.md").write_text(markdown(res), encoding="utf-8")
+    append_history(args.results / "history.csv", res)
     print(markdown(res))
     if "agreement" in res and not res["agreement"]["ok"]:
         sys.exit(1)

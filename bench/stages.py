@@ -47,18 +47,17 @@ def progress(stage: str, seconds: float) -> None:
 
 
 def time_table_functions() -> dict[str, float]:
-    """Time every table function (``*_table`` of ``lqcalc.indicators``) that
+    """Time every table function (the ``*_table`` functions of :mod:`lqcalc.tables`) that
     :class:`lqcalc.builder.TableBuilder` calls: each is wrapped with a timer in the builder's
     namespace, and the returned dict fills with its cumulative seconds. A timer per call
     costs nothing next to a table; a profiler (``cProfile``, which this script used at first)
     slows every Python call inside them too."""
     import lqcalc.builder as B
-    import lqcalc.indicators as I
 
     spent: dict[str, float] = {}
-    for name in dir(I):
-        func = getattr(I, name)
-        if name.endswith("_table") and callable(func) and getattr(B, name, None) is func:
+    for name in dir(B):
+        func = getattr(B, name)
+        if name.endswith("_table") and callable(func) and getattr(func, "__module__", "").startswith("lqcalc.tables."):
             def timed(*args, _func=func, _name=name, **kwargs):
                 t = time.perf_counter()
                 try:
@@ -75,7 +74,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
 
     from lqcalc.builder import TableBuilder
     from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.indicators import with_codes
+    from lqcalc.tables.codes import with_codes
     from lqcalc.io.source import DEFAULT_PARTITION_ROWS, open_source
     from lqcalc.metrics import lq as lqm
     from lqcalc.output.appender import TableAppender

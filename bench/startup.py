@@ -38,7 +38,7 @@ def main() -> None:
 
     t = lap("import_polars", t)
     from lqcalc.cli_options import make_config  # noqa: F401
-    from lqcalc.indicators import build_tables
+    from lqcalc.builder import build_tables
     from lqcalc.io import read_inputs
     from lqcalc.totals import attach_totals
     from lqcalc.validation import checks

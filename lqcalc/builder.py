@@ -1,14 +1,13 @@
 """The output tables of a run, built one partition (a set of whole years) at a time.
 
-Every table of :mod:`lqcalc.indicators` is computed within one year (``indicators``,
+Every table of :mod:`lqcalc.tables` is computed within one year (``indicators``,
 ``regions``, ``industries``, ``intensity``) except three: ``growth`` pairs a start and an end
 year, ``clusters`` needs the end year and its growth, ``targets`` reads a few series across
 years. :class:`TableBuilder` therefore takes the base frame (:func:`lqcalc.totals.attach_totals`)
 of each partition in turn, returns that partition's rows of every table, keeps the base rows
 of the start years that a later partition will need, and computes the growth of a period
 when its end year arrives. A table given in one partition gives exactly the tables of
-:func:`lqcalc.indicators.build_tables`; given in several, the same rows (in partition
-order).
+:func:`build_tables`; given in several, the same rows (in partition order).
 """
 
 from __future__ import annotations
@@ -19,10 +18,16 @@ import polars as pl
 
 from lqcalc.config import RunConfig
 from lqcalc.errors import UsageError, did_you_mean
-from lqcalc.indicators import (CODES, _total_code, _total_name, _years, cluster_table, establishments_measure,
-                               growth_periods, growth_table, indicator_table, industry_table, intensity_table,
-                               parse_target, region_table, targets_table, with_codes)
 from lqcalc.metrics import clusters as cl
+from lqcalc.tables.base import establishments_measure, total_code_of, total_name_of, years_of
+from lqcalc.tables.clusters import cluster_table
+from lqcalc.tables.codes import CODES, with_codes
+from lqcalc.tables.growth import growth_periods, growth_table
+from lqcalc.tables.indicators import indicator_table
+from lqcalc.tables.industries import industry_table
+from lqcalc.tables.intensity import intensity_table
+from lqcalc.tables.regions import region_table
+from lqcalc.tables.targets import parse_target, targets_table
 
 #: Tables produced partition by partition (``targets`` comes at :meth:`TableBuilder.finish`).
 PARTITION_TABLES = ["indicators", "regions", "industries", "growth", "clusters", "intensity"]
@@ -266,11 +271,11 @@ class TableBuilder:
 
     # ------------------------------------------------------------------ helpers
     def _note_total(self, base: pl.DataFrame) -> None:
-        code = _total_code(base)
+        code = total_code_of(base)
         if self._total_code in (None, "*"):
             self._total_code = code
         if self._total_name is None:
-            self._total_name = _total_name(base)
+            self._total_name = total_name_of(base)
 
     def _growth(self, base: pl.DataFrame, present: set, label_codes: bool = False) -> tuple[pl.DataFrame, bool]:
         """Growth rows of the periods ending in this partition, and whether their code
@@ -334,10 +339,44 @@ def _empty_like_growth(base: pl.DataFrame, total_code: str, total_name: str | No
 
 def build_all(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
     """Every table of a run from one base frame (one partition)."""
-    b = TableBuilder(cfg, years=_years(base), measures=_measures(base))
+    b = TableBuilder(cfg, years=years_of(base), measures=_measures(base))
     tables = b.add(base)
     tables.update(b.finish())
     return tables
 
 
-__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "selected_tables", "build_all"]
+def build_tables(base: pl.DataFrame, cfg: RunConfig) -> dict[str, pl.DataFrame]:
+    """The indicator tables of a run, keyed by output name.
+
+    Parameters
+    ----------
+    base : pl.DataFrame
+        The base frame of :func:`lqcalc.totals.attach_totals` (tidy columns plus
+        ``region_total``, ``reference_value``, ``reference_total``, ``is_reference_region``,
+        ``is_total_industry``, ``is_leaf``).
+    cfg : RunConfig
+        Uses ``base_year``, ``end_year``, ``dynamic``, ``intensity``, ``targets``,
+        ``region_hierarchy`` and ``clusters`` (see :mod:`lqcalc.metrics.clusters`).
+
+    Returns
+    -------
+    dict
+        ``indicators``, ``regions``, ``industries``, ``growth``, ``clusters``, ``intensity``,
+        ``targets``.
+
+    Examples
+    --------
+    >>> from lqcalc.totals import attach_totals
+    >>> from lqcalc.schema import conform
+    >>> t = conform(pl.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                           "measure": "emp", "value": [1.0, 3.0, 2.0, 2.0]}))
+    >>> tables = build_tables(attach_totals(t).base, RunConfig())
+    >>> tables["indicators"].select("region", "industry", "lq").rows()
+    [('A', 'x', 0.6666666666666666), ('A', 'y', 1.2), ('B', 'x', 1.3333333333333333), ('B', 'y', 0.8)]
+    """
+    tables = build_all(base, cfg)
+    return {name: tables[name] for name in
+            ("indicators", "regions", "industries", "growth", "clusters", "intensity", "targets")}
+
+
+__all__ = ["TableBuilder", "PARTITION_TABLES", "ALL_TABLES", "selected_tables", "build_all", "build_tables"]

@@ -133,7 +133,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     the whole table. A table within the row budget is one partition.
     """
     from lqcalc.builder import TableBuilder
-    from lqcalc.indicators import with_codes
+    from lqcalc.tables.codes import with_codes
     from lqcalc.errors import DataError
     from lqcalc.io.source import open_source
     from lqcalc.output.appender import TableAppender

@@ -42,7 +42,7 @@ TIDY_SCHEMA: dict[str, pl.DataType] = {
 TIDY_COLUMNS = list(TIDY_SCHEMA)
 
 #: Internal integer code column of each key (the same string, the same code): made by the
-#: validation rules and kept with the rows they pass, or by :func:`lqcalc.indicators.with_codes`;
+#: validation rules and kept with the rows they pass, or by :func:`lqcalc.tables.codes.with_codes`;
 #: the indicators join and group on them, no output table keeps them.
 CODES = {"region": "_rc", "industry": "_ic", "measure": "_mc"}
 

@@ -109,7 +109,7 @@ def attach_totals(tidy: pl.DataFrame, reference_region: str | None = None, total
     if total_industry is not None:
         total_industry = resolve_code(tidy, "industry", "industry_name", total_industry, "--total-industry")
 
-    # integer codes of region and industry (lqcalc.indicators.with_codes), when the caller
+    # integer codes of region and industry (lqcalc.tables.codes.with_codes), when the caller
     # made them: windows and lookups on UInt32 keys instead of strings
     coded = "_rc" in tidy.columns and "_ic" in tidy.columns
     rkey, ikey = ("_rc", "_ic") if coded else ("region", "industry")

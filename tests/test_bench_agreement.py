@@ -30,7 +30,7 @@ import polars_impl  # noqa: E402
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.indicators import build_tables
+    from lqcalc.builder import build_tables
     from lqcalc.io import read_inputs
     from lqcalc.totals import attach_totals
 
@@ -83,13 +83,49 @@ def test_lq_growth_and_shift_share_agree(outputs, contender):
     lq, g = agree.load_lqcalc(d / "lqcalc")
     clq, cg = agree.load_contender(d / contender)
     r_lq = agree.compare(lq, clq, ["region", "industry", "year"], ["lq"])
-    r_g = agree.compare(g, cg, ["region", "industry", "start_year", "end_year"], agree.GROWTH_COLUMNS)
+    columns = agree.GROWTH_COLUMNS + (["cagr"] if contender != "duckdb" else [])   # DuckDB's has no CAGR
+    r_g = agree.compare(g.select(cg.columns), cg, ["region", "industry", "start_year", "end_year"], columns)
     assert r_lq["ok"], r_lq
     assert r_g["ok"], r_g
     # the comparison is not vacuous: most cells have values, some are missing in all three
     assert r_lq["lq"]["compared"] > 0.7 * r_lq["rows_a"]
     assert r_lq["lq"]["compared"] < r_lq["rows_a"]
     assert r_g["regional_shift"]["compared"] > 0.5 * r_g["rows_a"]
+    if contender != "duckdb":
+        assert r_g["cagr"]["compared"] > 0.5 * r_g["rows_a"]
+
+
+def test_flat_table_contenders_agree(tmp_path):
+    """A flat table (no reference or total rows; the default run): the denominators are sums in
+    every implementation, and pandas' and polars' LQ, growth, CAGR and shift-share equal lqcalc's."""
+    from lqcalc.config import ReadOptions, RunConfig
+    from lqcalc.builder import build_tables
+    from lqcalc.io import read_inputs
+    from lqcalc.totals import attach_totals
+
+    size = generate.Size(regions=30, leaves=40, years=3, flat=True)
+    data = tmp_path / "flat.parquet"
+    facts = generate.generate(size, data)
+    df = pl.read_parquet(data)
+    assert df.height == facts["rows"] == 30 * 40 * 3
+    assert generate.REFERENCE_REGION not in df["region"] and generate.TOTAL_INDUSTRY not in df["industry"]
+
+    opts = ReadOptions(region_col="region", industry_col="industry", year_col="year", value_cols=["employment"])
+    tidy, _ = read_inputs([str(data)], opts)
+    tables = build_tables(attach_totals(tidy, None, None).base, RunConfig())
+    (tmp_path / "lqcalc").mkdir()
+    for name in ("indicators", "growth"):
+        tables[name].write_parquet(tmp_path / "lqcalc" / f"{name}.parquet")
+    lq, growth = pandas_impl.compute(pandas_impl.load(data), None, None)
+    (tmp_path / "pandas").mkdir()
+    lq.to_parquet(tmp_path / "pandas" / "lq.parquet", index=False)
+    growth.to_parquet(tmp_path / "pandas" / "growth.parquet", index=False)
+    polars_impl.compute(data, tmp_path / "polars", None, None)
+    res = agree.agree(tmp_path / "lqcalc", tmp_path / "pandas", None, polars=tmp_path / "polars")
+    assert res["ok"], res
+    for name in ("pandas", "polars"):
+        assert res[name]["lq"]["lq"]["compared"] > 0.7 * res[name]["lq"]["rows_a"]
+        assert res[name]["growth"]["cagr"]["compared"] > 0.5 * res[name]["growth"]["rows_a"]
 
 
 def test_compare_catches_a_wrong_number(outputs):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lqcalc.config import RunConfig
-from lqcalc.indicators import build_tables
+from lqcalc.builder import build_tables
 from lqcalc.metrics import lq as lqm
 from lqcalc.metrics import shiftshare as ss
 from lqcalc.schema import conform

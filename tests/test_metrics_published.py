@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES, SHARED
 from lqcalc.config import RunConfig
-from lqcalc.indicators import build_tables
+from lqcalc.builder import build_tables
 from lqcalc.metrics import concentration as conc
 from lqcalc.metrics import growth as gr
 from lqcalc.metrics import lq as lqm

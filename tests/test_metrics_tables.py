@@ -7,13 +7,16 @@ import polars as pl
 import pytest
 
 from conftest import FIXTURES
+from lqcalc.builder import build_tables
 from lqcalc.config import RunConfig
 from lqcalc.errors import UsageError
-from lqcalc.indicators import build_tables, gbt2260_parents, growth_periods, parse_target
 from lqcalc.metrics import concentration as conc
 from lqcalc.metrics import specialization as sp
 from lqcalc.metrics.clusters import cluster_settings
 from lqcalc.schema import conform
+from lqcalc.tables.growth import growth_periods
+from lqcalc.tables.parents import gbt2260_parents
+from lqcalc.tables.targets import parse_target
 from lqcalc.totals import attach_totals
 
 QCEW_SLICE = FIXTURES / "metrics" / "qcew_states_sectors_slice.csv"

@@ -379,7 +379,7 @@ def test_reference_named_by_name_in_a_partition_without_it():
 
 def test_a_large_table_sorted_by_year_is_validated_in_slices(monkeypatch):
     """validate_tidy slices a large table by year (SLICE_ROWS): the same report, rows and order."""
-    import lqcalc.validation as v
+    import lqcalc.validation.validate as v
 
     t = broken_synthetic()
     monkeypatch.setattr(v, "SLICE_ROWS", 10**9)

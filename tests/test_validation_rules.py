@@ -14,7 +14,7 @@ from lqcalc import schema
 from lqcalc.config import RunConfig
 from lqcalc.errors import DataError, InternalError, UsageError
 from lqcalc.validation import RULES, gate, validate_tidy
-from lqcalc.validation.checks import normalize_label, spelling_groups
+from lqcalc.validation.labels import normalize_label, spelling_groups
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CFG = RunConfig(reference_region="R", total_industry="T")

@@ -71,12 +71,15 @@ COPY (
 """
 
 
-def compute(input_path: Path, out: Path, reference_region: str = "US000", total_industry: str = "10") -> dict:
+def compute(input_path: Path, out: Path, reference_region: str | None = "US000",
+            total_industry: str | None = "10") -> dict:
     """Write ``out/lq.parquet`` and ``out/growth.parquet`` from ``input_path``; return timings."""
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     template = SOURCE_CSV if input_path.suffix == ".csv" else SOURCE_PARQUET
     source = template.format(path=str(input_path).replace("'", "''"))
+    if reference_region is None or total_industry is None:
+        raise SystemExit("duckdb_impl.py needs --reference-region and --total-industry (no flat tables)")
     params = {"ref": reference_region, "total": total_industry}
     times = {}
     t = time.perf_counter()

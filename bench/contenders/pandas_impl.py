@@ -1,4 +1,4 @@
-"""LQ, growth and shift-share the way an analyst writes them in pandas (the reference script).
+"""LQ, growth, CAGR and shift-share the way an analyst writes them in pandas (the reference script).
 
 Straightforward group-by / merge code, as in a notebook: select the all-industry rows and the
 reference-region rows, merge them back as denominators, divide; take the base and end years,
@@ -8,7 +8,7 @@ ratios (a zero or missing denominator) are set to missing, as lqcalc and the SQL
 Usage::
 
     python bench/contenders/pandas_impl.py INPUT.parquet|INPUT.csv OUTDIR \
-        --reference-region US000 --total-industry 10
+        [--reference-region US000 --total-industry 10]
 """
 
 from __future__ import annotations
@@ -29,17 +29,31 @@ def load(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def compute(df: pd.DataFrame, reference_region: str, total_industry: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (lq table, growth / shift-share table)."""
-    is_ref = df["region"] == reference_region
-    is_tot = df["industry"] == total_industry
+def compute(df: pd.DataFrame, reference_region: str | None, total_industry: str | None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (lq table, growth / shift-share table).
 
-    # denominators: region totals x[r,*], reference values x[R,i] and reference total x[R,*]
-    region_total = df.loc[is_tot & ~is_ref, ["region", "year", "employment"]].rename(columns={"employment": "region_total"})
-    reference = df.loc[is_ref & ~is_tot, ["industry", "year", "employment"]].rename(columns={"employment": "reference_value"})
-    reference_total = df.loc[is_ref & is_tot, ["year", "employment"]].rename(columns={"employment": "reference_total"})
-
-    cells = df.loc[~is_ref & ~is_tot]
+    Without a reference region and a total industry (a flat table) the denominators are sums:
+    a region's total over its industries, the reference over the regions.
+    """
+    if reference_region is None or total_industry is None:
+        cells = df
+        region_total = (df.groupby(["region", "year"], as_index=False)["employment"].sum()
+                        .rename(columns={"employment": "region_total"}))
+        reference = (df.groupby(["industry", "year"], as_index=False)["employment"].sum()
+                     .rename(columns={"employment": "reference_value"}))
+        reference_total = (df.groupby("year", as_index=False)["employment"].sum()
+                           .rename(columns={"employment": "reference_total"}))
+    else:
+        is_ref = df["region"] == reference_region
+        is_tot = df["industry"] == total_industry
+        # denominators: region totals x[r,*], reference values x[R,i] and reference total x[R,*]
+        region_total = df.loc[is_tot & ~is_ref, ["region", "year", "employment"]].rename(
+            columns={"employment": "region_total"})
+        reference = df.loc[is_ref & ~is_tot, ["industry", "year", "employment"]].rename(
+            columns={"employment": "reference_value"})
+        reference_total = df.loc[is_ref & is_tot, ["year", "employment"]].rename(columns={"employment": "reference_total"})
+        cells = df.loc[~is_ref & ~is_tot]
     d = (cells.merge(region_total, on=["region", "year"], how="left")
          .merge(reference, on=["industry", "year"], how="left")
          .merge(reference_total, on="year", how="left"))
@@ -58,11 +72,12 @@ def compute(df: pd.DataFrame, reference_region: str, total_industry: str) -> tup
     ref_growth = g["reference_value1"] / g["reference_value0"].where(g["reference_value0"] != 0) - 1
     tot_growth = g["reference_total1"] / g["reference_total0"].where(g["reference_total0"] != 0) - 1
     g["growth"] = growth
+    g["cagr"] = ((x1 / x0.where(x0 > 0)).where(x1 >= 0)) ** (1 / (y1 - y0)) - 1 if y1 > y0 else np.nan
     g["national_share"] = x0 * tot_growth
     g["industry_mix"] = x0 * (ref_growth - tot_growth)
     g["regional_shift"] = (x1 - x0) - x0 * ref_growth
     g["start_year"], g["end_year"] = y0, y1
-    growth_table = g[["region", "industry", "start_year", "end_year", "growth", "national_share", "industry_mix",
+    growth_table = g[["region", "industry", "start_year", "end_year", "growth", "cagr", "national_share", "industry_mix",
                       "regional_shift"]]
     return lq_table, growth_table
 
@@ -71,8 +86,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="pandas LQ + growth + shift-share")
     ap.add_argument("input", type=Path)
     ap.add_argument("out", type=Path)
-    ap.add_argument("--reference-region", default="US000")
-    ap.add_argument("--total-industry", default="10")
+    ap.add_argument("--reference-region", help="the reference region's code (else: the sum of the regions)")
+    ap.add_argument("--total-industry", help="the all-industry code (else: the sum of the industries)")
     args = ap.parse_args()
     times = {}
     t = time.perf_counter()

@@ -1,4 +1,4 @@
-"""LQ, growth and shift-share as a plain polars script: the pandas script's work, nothing more.
+"""LQ, growth, CAGR and shift-share as a plain polars script: the pandas script's work, nothing more.
 
 The same steps as ``pandas_impl.py`` (denominators joined back, a division; the first and the
 last year joined side by side, growth and the three shift-share components) in polars' lazy
@@ -9,7 +9,7 @@ on, and so about what a polars-based tool doing that job and more can reach agai
 Usage::
 
     python bench/contenders/polars_impl.py INPUT.parquet|INPUT.csv OUTDIR \
-        --reference-region US000 --total-industry 10
+        [--reference-region US000 --total-industry 10]
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def _nonzero(e: pl.Expr) -> pl.Expr:
     return pl.when(e != 0).then(e)
 
 
-def compute(input_path: Path, out: Path, reference_region: str = "US000", total_industry: str = "10") -> dict:
+def compute(input_path: Path, out: Path, reference_region: str | None = "US000",
+            total_industry: str | None = "10") -> dict:
     """Read ``input_path``, write ``out/lq.parquet`` and ``out/growth.parquet``; return timings."""
     times = {}
     t = time.perf_counter()
@@ -41,12 +42,19 @@ def compute(input_path: Path, out: Path, reference_region: str = "US000", total_
     times["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    is_ref, is_tot = pl.col("region") == reference_region, pl.col("industry") == total_industry
     lf = df.lazy()
-    region_total = lf.filter(is_tot & ~is_ref).select("region", "year", pl.col("employment").alias("region_total"))
-    reference = lf.filter(is_ref & ~is_tot).select("industry", "year", pl.col("employment").alias("reference_value"))
-    reference_total = lf.filter(is_ref & is_tot).select("year", pl.col("employment").alias("reference_total"))
-    d = (lf.filter(~is_ref & ~is_tot)
+    if reference_region is None or total_industry is None:   # a flat table: the denominators are sums
+        cells = lf
+        region_total = lf.group_by("region", "year").agg(pl.col("employment").sum().alias("region_total"))
+        reference = lf.group_by("industry", "year").agg(pl.col("employment").sum().alias("reference_value"))
+        reference_total = lf.group_by("year").agg(pl.col("employment").sum().alias("reference_total"))
+    else:
+        is_ref, is_tot = pl.col("region") == reference_region, pl.col("industry") == total_industry
+        cells = lf.filter(~is_ref & ~is_tot)
+        region_total = lf.filter(is_tot & ~is_ref).select("region", "year", pl.col("employment").alias("region_total"))
+        reference = lf.filter(is_ref & ~is_tot).select("industry", "year", pl.col("employment").alias("reference_value"))
+        reference_total = lf.filter(is_ref & is_tot).select("year", pl.col("employment").alias("reference_total"))
+    d = (cells
          .join(region_total, on=["region", "year"], how="left")
          .join(reference, on=["industry", "year"], how="left")
          .join(reference_total, on="year", how="left")
@@ -66,6 +74,8 @@ def compute(input_path: Path, out: Path, reference_region: str = "US000", total_
                     .with_columns(ref_growth.alias("_rg"), tot_growth.alias("_tg"))
                     .select("region", "industry", pl.lit(y0).alias("start_year"), pl.lit(y1).alias("end_year"),
                             (x1 / _nonzero(x0) - 1).alias("growth"),
+                            (pl.when((x0 > 0) & (x1 >= 0)).then(x1 / x0) ** (1 / (y1 - y0)) - 1
+                             if y1 > y0 else pl.lit(None, pl.Float64)).alias("cagr"),
                             (x0 * pl.col("_tg")).alias("national_share"),
                             (x0 * (pl.col("_rg") - pl.col("_tg"))).alias("industry_mix"),
                             ((x1 - x0) - x0 * pl.col("_rg")).alias("regional_shift"))

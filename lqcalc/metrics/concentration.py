@@ -41,7 +41,7 @@ def shares(x: ExprLike) -> pl.Expr:
 
 
 # Row terms and finishing formulas: the aggregations below are sums of these terms, and the
-# output tables (lqcalc.indicators) sum the same terms with a plain group-by for speed.
+# output tables (lqcalc.tables) sum the same terms with a plain group-by for speed.
 def hhi_term(p: ExprLike) -> pl.Expr:
     r"""Row term :math:`p^2` of the HHI (sum it over the group).
 

@@ -1,5 +1,9 @@
 """Parquet tables written partition by partition: one file per table, appended to.
 
+Why this module is long: the encoding choices of the Parquet files (dictionary, delta and
+constant columns, chosen from the first partition) exist for the appender alone and must
+stay the same across the partitions it appends.
+
 A partitioned run (:mod:`lqcalc.pipeline`) computes each table one partition at a time; the
 rows of every partition are appended to the table's single Parquet file, so readers see one
 file per table whatever the number of partitions, and memory holds one partition only.

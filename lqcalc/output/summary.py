@@ -1,5 +1,9 @@
 """The tables an analyst reads first, written to ``DIR/summary/``.
 
+Why this module is long: the summary tables share their lazy queries (the latest year, the
+cells, the ranks) and their rendering to CSV, Markdown and sheets in two languages; the
+charts (:mod:`lqcalc.output.charts`) reuse the same queries.
+
 For each summary table: ``<name>.csv`` (UTF-8 with BOM, so Excel shows Chinese text),
 a section of ``summary.md`` (Markdown) and a sheet of ``summary.xlsx``, all with readable
 headers in English or Chinese (``lang``).

@@ -1,5 +1,9 @@
 """The rules computed with polars: one boolean flag column per error rule, plus warnings.
 
+Why this module is long: every rule's flag is computed in one pass over shared integer
+codes (:func:`compute`), and the warnings are composed from the partial tables that pass
+leaves (:func:`compose_warnings`), which the merge of a partitioned run composes again.
+
 Row rules (negative value, empty key, year range) are plain expressions. Cross-row rules
 (duplicate keys, a part larger than its total, the reference region missing for a year, two
 units for one measure, two spellings of one region) need group-wise context, which Great
@@ -23,7 +27,6 @@ table is judged exactly as the whole table would be.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +37,13 @@ from lqcalc.validation.context import (KEY_MARKERS, KEY_TEXT, MOJIBAKE, Validati
                                        validation_context)
 
 __all__ = ["FLAG", "YEAR_MIN", "YEAR_MAX", "REQUIRED", "KEY_MARKERS", "Checked", "compute", "structure",
-           "looks_like_note", "normalize_label", "spelling_groups", "reason_expr", "compose_warnings"]
+           "looks_like_note", "reason_expr", "compose_warnings"]
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
+
+#: Default share of missing / suppressed cells in a measure above which a warning is given.
+SUPPRESSED_SHARE = 0.2
 
 #: Flag column of each error rule that is computed row by row.
 FLAG = {
@@ -58,56 +64,6 @@ FLAG = {
 
 _KEY_TEXT = KEY_TEXT
 _MOJIBAKE = MOJIBAKE
-
-# Chinese administrative suffixes, longest first: 内蒙古自治区 / 内蒙古, 北京市 / 北京.
-_ADMIN_SUFFIXES = sorted(
-    ["省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "地区", "自治州", "盟"],
-    key=len, reverse=True,
-)
-
-
-def normalize_label(text: str, *, region: bool) -> str:
-    """A spelling-insensitive key: width, case, spaces, punctuation, admin suffixes, zeros.
-
-    >>> normalize_label("内蒙古自治区", region=True) == normalize_label("内蒙古", region=True)
-    True
-    >>> normalize_label("  New  York ", region=True) == normalize_label("new york", region=True)
-    True
-    >>> normalize_label("0161", region=False) == normalize_label("161", region=False)
-    True
-    >>> normalize_label("31-33", region=False) == normalize_label("31", region=False)
-    False
-    """
-    t = unicodedata.normalize("NFKC", text).casefold()
-    t = "".join(ch for ch in t if not unicodedata.category(ch)[0] in "PZ" and not ch.isspace())
-    if region:
-        for suf in _ADMIN_SUFFIXES:
-            if t.endswith(suf) and len(t) > len(suf) + 1:
-                t = t[: -len(suf)]
-                break
-    if t.isdigit():
-        t = t.lstrip("0") or "0"
-    return t
-
-
-def spelling_groups(labels: list[str], *, region: bool) -> dict[str, list[str]]:
-    """Labels that share a normalized key with another label: ``{label: [other spellings]}``.
-
-    >>> spelling_groups(["内蒙古", "内蒙古自治区", "北京市"], region=True)
-    {'内蒙古': ['内蒙古自治区'], '内蒙古自治区': ['内蒙古']}
-    """
-    by_key: dict[str, list[str]] = {}
-    for lab in labels:
-        if lab is None:
-            continue
-        by_key.setdefault(normalize_label(lab, region=region), []).append(lab)
-    out: dict[str, list[str]] = {}
-    for group in by_key.values():
-        if len(group) > 1:
-            for lab in group:
-                out[lab] = [o for o in group if o != lab]
-    return out
-
 
 _EXPECTED_KIND = {
     "region": "text", "region_name": "text", "industry": "text", "industry_name": "text",
@@ -707,14 +663,6 @@ def compose_warnings(partials: dict[str, pl.DataFrame], *, reference: str | None
                   "measure": row["measure"], "year": row["year"], "file": row["source_file"],
                   "line": row["source_line"], "column": "value"})
     return w, missing_share
-
-
-def _leaves(codes: list[str]) -> list[str]:
-    try:
-        from lqcalc.hierarchy import leaf_codes
-    except ImportError:  # pragma: no cover - hierarchy module not present
-        return [c for c in codes if c is not None]
-    return sorted(leaf_codes([c for c in codes if c is not None]))
 
 
 def reason_expr(rule: str) -> pl.Expr:

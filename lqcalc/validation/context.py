@@ -1,5 +1,8 @@
 """Whole-table facts that the validation of one partition needs.
 
+Why this module is long: the context is one value collected in one pass over the table;
+its lookups (codes, flags, leaves, spellings) are its methods.
+
 A run validates its input one partition (a set of whole years) at a time. Most rules look at
 one row, or at rows of one region / industry x year x measure, and a partition holds all of
 them. A few look across years or across the whole table: two units for one measure
@@ -28,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from lqcalc import schema
+from lqcalc.validation.labels import leaf_labels, spelling_groups
 
 #: Cell contents that mean "missing" and therefore cannot be a region, industry or measure.
 KEY_MARKERS = ["—", "——", "-", "--", "…", "……", "...", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "*"]
@@ -148,8 +152,6 @@ class ValidationContext:
     @cached_property
     def spellings(self) -> dict[str, dict[str, list[str]]]:
         """``region`` / ``industry`` -> ``{label: [other spellings]}`` (see :func:`spelling_groups`)."""
-        from lqcalc.validation.checks import spelling_groups
-
         return {c: spelling_groups(list(self.real_labels.get(c, ())), region=(c == "region"))
                 for c in ("region", "industry")}
 
@@ -173,12 +175,10 @@ class ValidationContext:
         The parts are every industry except ``total`` (which is a part only where it occurs
         on a row without all keys).
         """
-        from lqcalc.validation.checks import _leaves
-
         codes = [c for c in self.labels.get("industry", ()) if c not in self.blank.get("industry", ())]
         if total is not None and total not in self.unreal_industries:
             codes = [c for c in codes if c != total]
-        return _leaves(codes)
+        return leaf_labels(codes)
 
     def sample(self, column: str, n: int = 50) -> list[str]:
         """``n`` of the real labels of ``column``, spread evenly (the sum heuristics look at them)."""

@@ -1,4 +1,9 @@
-"""The validation report: a plain value with text, JSON and HTML renderings (en / zh)."""
+"""The validation report: a plain value with text, JSON and HTML renderings (en / zh).
+
+Why this module is long: :class:`ValidationReport` is one value with several renderings
+(text, JSON, HTML, the DataError of a failed run, the quarantine split) in two languages,
+all reading the same fields.
+"""
 
 from __future__ import annotations
 
@@ -201,7 +206,7 @@ class ValidationReport:
         otherwise) with the integer codes the rules gave region, industry and measure
         (``_rc``, ``_ic``, ``_mc``: positions among the labels of the whole table, the same
         in every partition of one run), so that the indicators do not code the strings
-        again (:func:`lqcalc.indicators.with_codes` keeps codes that are there). ``good``
+        again (:func:`lqcalc.tables.codes.with_codes` keeps codes that are there). ``good``
         unchanged when the rules kept no codes.
         """
         if self._codes is None or self._codes.height != self.rows:

@@ -1,0 +1,34 @@
+"""docs/performance.md states what the latest benchmark results say (``bench/targets.py``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import targets  # noqa: E402
+
+
+def test_performance_page_matches_the_latest_results():
+    assert targets.main(["--check"]) == 0, "docs/performance.md is stale: run `python bench/targets.py`"
+
+
+def test_targets_follow_the_results(tmp_path):
+    results = tmp_path / "results"
+    shutil.copytree(BENCH / "results", results)
+    res = json.loads((results / "5M.json").read_text())
+    default = res["contenders"]["default-run"]
+    # a default run twice as fast as pandas meets the target; the page then says so
+    default["wall_s"] = res["contenders"]["pandas"]["wall_s"] / 2
+    (results / "5M.json").write_text(json.dumps(res))
+    row = next(r for r in targets.rows(results) if r[0].startswith("5M rows: the default"))
+    assert row[2] == "**yes**" and "pandas/lqcalc = 2.00" in row[1]
+    page = tmp_path / "performance.md"
+    shutil.copy(targets.PAGE, page)
+    assert targets.main(["--check", "--page", str(page), "--results", str(results)]) == 1
+    assert targets.main(["--page", str(page), "--results", str(results)]) == 0
+    assert targets.main(["--check", "--page", str(page), "--results", str(results)]) == 0
