@@ -14,7 +14,7 @@ import sys
 import click
 
 from lqcalc import __version__
-from lqcalc.cli_options import READ_OPTIONS, REFERENCE_OPTIONS, RUN_OPTIONS, apply, make_config
+from lqcalc.cli_options import OUTPUT_OPTIONS, READ_OPTIONS, REFERENCE_OPTIONS, RUN_OPTIONS, apply, make_config
 from lqcalc.errors import LqcalcError
 
 
@@ -27,10 +27,16 @@ class LqcalcGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except LqcalcError as exc:
+            from lqcalc.progress import stop_display
+
+            stop_display()
             kind = {2: "usage error", 3: "invalid data"}.get(exc.exit_code, "error")
             click.echo(f"lqcalc: {kind}: " + exc.render(), err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            from lqcalc.progress import stop_display
+
+            stop_display()
             if os.environ.get("LQCALC_DEBUG"):
                 raise
             click.echo(
@@ -60,17 +66,17 @@ def main() -> None:
 
 
 def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
-    import polars as pl
-
     m = result.manifest
     if as_json:
         click.echo(json.dumps({"out": str(result.out), "rows": m["rows"], "outputs": m.get("outputs", {}),
-                               "warnings": result.warnings, "timings": m.get("timings", {})}, ensure_ascii=False, indent=2))
+                               "empty_tables": m.get("empty_tables", {}), "warnings": result.warnings,
+                               "timings": m.get("timings", {}), "write_timings": m.get("write_timings", {})},
+                              ensure_ascii=False, indent=2))
+        return
+    if quiet:
         return
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
-    if quiet:
-        return
     from lqcalc.rates import describe
 
     line = describe(m.get("rates") or {}, (m.get("settings") or {}).get("lang", "en"))
@@ -79,8 +85,15 @@ def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
     r = m["rows"]
     click.echo(f"read {r['read']:,} rows, used {r['used']:,}, rejected {r['rejected']:,}")
     click.echo(f"outputs in {result.out}/: " + ", ".join(f"{k}.parquet ({v:,} rows)" for k, v in m.get("outputs", {}).items()))
-    if "indicators" not in result.tables:
-        return
+    if "indicators" in result.tables:
+        _strongest(result, top)
+    for name, reason in m.get("empty_tables", {}).items():   # the last lines: tables written without rows
+        click.echo(f"empty: {name}.parquet: {reason}")
+
+
+def _strongest(result, top: int) -> None:
+    import polars as pl
+
     ind = result.tables["indicators"].lazy()   # a scan of the written table
     latest = ind.select(pl.col("year").max()).collect().item()
     strongest = (
@@ -135,9 +148,7 @@ Examples:
                    "boundaries of the regions' codes. Off by default.")
 @click.option("--weights", metavar="FILE", type=click.Path(dir_okay=False),
               help="Spatial weights for --spatial: GeoDa .gal/.gwt or CSV region,neighbor[,weight].")
-@click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts.")
-@click.option("--quiet", "-q", is_flag=True, default=None, help="Print nothing but errors.")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable run summary.")
+@apply(OUTPUT_OPTIONS)
 def run(inputs, config_file, as_json, **flags):
     """Compute indicators from INPUT files into --out DIR.
 
@@ -146,11 +157,15 @@ def run(inputs, config_file, as_json, **flags):
     the regions; a region's total is --total-industry's row when given, else the sum of its
     industries. Explicit rows always win over computed sums.
     """
-    from lqcalc.pipeline import run as run_pipeline
-
     cfg = make_config(inputs, config_file, **flags)
     if as_json:
         cfg.quiet = True
+    if cfg.charts and cfg.out:
+        from lqcalc.output import chartjob
+
+        chartjob.start_early()
+    from lqcalc.pipeline import run as run_pipeline
+
     result = run_pipeline(cfg)
     _report(result, as_json, cfg.quiet)
 
@@ -158,15 +173,21 @@ def run(inputs, config_file, as_json, **flags):
 @main.command(epilog="The sample and its provenance: data/samples/ (shipped inside the package).")
 @click.option("--out", "-o", metavar="DIR", default="demo-out", show_default=True, help="Output directory.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of labels.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def demo(out, lang, quiet):
+@apply(OUTPUT_OPTIONS)
+def demo(out, lang, charts, quiet, as_json):
     """Run the whole pipeline offline on a real shipped sample (UK BRES, NUTS2, 2015-2018)."""
+    if charts is not False:
+        from lqcalc.output import chartjob
+
+        chartjob.start_early()
     from lqcalc.demo import demo_config
     from lqcalc.pipeline import run as run_pipeline
 
-    cfg = demo_config(out, lang=lang, quiet=quiet)
+    cfg = demo_config(out, lang=lang, quiet=bool(quiet or as_json))
+    if charts is False:
+        cfg.charts = False
     result = run_pipeline(cfg)
-    _report(result, False, quiet)
+    _report(result, as_json, cfg.quiet)
 
 
 def _register_optional() -> None:

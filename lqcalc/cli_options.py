@@ -64,6 +64,16 @@ RUN_OPTIONS = [
                  "`lqcalc validate` runs the suite by default."),
 ]
 
+#: What `lqcalc run` and `lqcalc demo` print and draw.
+OUTPUT_OPTIONS = [
+    click.option("--no-charts", "charts", flag_value=False, default=None, help="Skip the charts."),
+    click.option("--quiet", "-q", is_flag=True, default=None,
+                 help="Print nothing but errors (no progress, no warnings, no summary; all of it is in manifest.json)."),
+    click.option("--json", "as_json", is_flag=True,
+                 help="Print the run summary as JSON on stdout (rows, tables, empty tables, warnings, stage timings) "
+                      "and nothing else."),
+]
+
 #: Options of `lqcalc validate` only.
 VALIDATE_OPTIONS = [
     click.option("--gx/--no-gx", "gx", default=None,

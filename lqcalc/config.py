@@ -63,6 +63,7 @@ class RunConfig:
     lang: str = "en"
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)
+    chart_industry_names: dict[str, str] = field(default_factory=dict)   # chart titles of codes without a name
     quiet: bool = False
 
     def to_dict(self) -> dict[str, Any]:

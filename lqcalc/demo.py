@@ -11,6 +11,14 @@ SAMPLE = "uk-bres/bres_nuts2_segments_2015_2018.csv"
 
 #: Nesta's creative and cultural segments, charted by the demo.
 CREATIVE_SEGMENTS = ["services_creative", "services_cultural", "services_content", "services_computing"]
+#: Their names in chart titles (English, Chinese): the sample has segment codes only. The
+#: SIC 2007 classes of each segment are in ``sic_4_industry_segment_lookup.csv``.
+SEGMENT_NAMES = {
+    "services_creative": ("Creative services (design, photography, translation, events)", "创意服务业（设计、摄影、翻译、会展）"),
+    "services_cultural": ("Cultural services (libraries, museums, heritage sites)", "文化服务业（图书馆、博物馆、历史遗迹）"),
+    "services_content": ("Content (film, television, radio, music)", "内容产业（影视、广播、音乐）"),
+    "services_computing": ("Computing and information services", "计算机与信息服务业"),
+}
 
 
 def sample_path(name: str = SAMPLE) -> Path:
@@ -30,4 +38,5 @@ def demo_config(out: str, lang: str = "en", quiet: bool = False) -> RunConfig:
         lang=lang,
         quiet=quiet,
         chart_industries=list(CREATIVE_SEGMENTS),
+        chart_industry_names={code: pair[1] if lang == "zh" else pair[0] for code, pair in SEGMENT_NAMES.items()},
     )

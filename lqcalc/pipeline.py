@@ -30,10 +30,14 @@ class RunResult:
 
 
 class Stages:
-    """Timing of the pipeline stages (summed over partitions), reported on stderr unless quiet."""
+    """Timing of the pipeline stages (summed over partitions), shown on stderr unless quiet
+    (:class:`lqcalc.progress.RunDisplay`: a live status line on a terminal, else plain lines)."""
 
     def __init__(self, quiet: bool = False):
+        from lqcalc.progress import start_run
+
         self.quiet = quiet
+        self.display = start_run(quiet)
         self.times: dict[str, float] = {}
         self._t = time.perf_counter()
         self._name: str | None = None
@@ -45,10 +49,16 @@ class Stages:
         self._name = name
         self._t = time.perf_counter()
         if label and name not in self._announced:
-            from lqcalc.progress import note
-
             self._announced.add(name)
-            note(f"• {label} …", self.quiet)
+            self.display.stage(label)
+
+    def rows(self, n: int) -> None:
+        """Rows read so far (shown in the live status line)."""
+        self.display.rows(n)
+
+    def close(self) -> None:
+        """Erase the live status line."""
+        self.display.close()
 
     def _close(self) -> None:
         if self._name is not None:
@@ -172,7 +182,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.io.source import open_source
     from lqcalc.output.appender import TableAppender
     from lqcalc.output.atomic import atomic_directory, check_target
-    from lqcalc.output.manifest import sha256_file, versions, write_manifest
+    from lqcalc.output.manifest import empty_tables, sha256_file, versions, write_manifest
     from lqcalc.progress import progress
     from lqcalc.rates import mask_table
     from lqcalc.tables.standing import single_measures
@@ -189,6 +199,9 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     if not cfg.out:
         raise UsageError("no output directory given", hint="pass --out DIR")
     check_target(Path(cfg.out).absolute())
+    from lqcalc.output import chartjob
+
+    chart_process = chartjob.start() if cfg.charts else None   # warms up while the tables are computed
 
     stages.start("read", f"reading {len(cfg.inputs)} file(s)")
     try:
@@ -218,12 +231,13 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.tables.standing)
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
-    with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app:
+    with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app, chartjob.closing(chart_process):
         parts = plan if single else progress(plan, f"{len(plan)} partitions", quiet=cfg.quiet)
         for part in parts:
             stages.start("read")
             tidy = source.read(part, single)
             rows["read"] += tidy.height
+            stages.rows(rows["read"])
             if getattr(source, "problems", None):
                 continue  # unreadable cells: only look for more of them
             stages.start("validate")
@@ -309,12 +323,17 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
                       if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
-                                       industries=cfg.chart_industries or None)
+                                       industries=cfg.chart_industries or None, chart_process=chart_process,
+                                       industry_names=cfg.chart_industry_names or None,
+                                       source=", ".join(Path(p).name for p in cfg.inputs))
         manifest["outputs"] = outputs
+        manifest["empty_tables"] = empty_tables(outputs, manifest["settings"], years)
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest["write_timings"] = extras.get("timings", {})
+        manifest["timings"] = stages.done()   # what is left (the manifest, the final rename) takes milliseconds
         write_manifest(tmp / "manifest.json", manifest)
     manifest["timings"] = stages.done()
+    stages.close()
     out = Path(cfg.out)
     tables_out = {name: pl.scan_parquet(out / f"{name}.parquet") for name in [*TABLE_NAMES, *OPTIONAL_TABLE_NAMES] if (out / f"{name}.parquet").exists()}
     return RunResult(out, tables_out, manifest, manifest["warnings"])

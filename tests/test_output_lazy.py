@@ -214,12 +214,12 @@ def test_bubble_charts_draw_the_largest_regions_and_say_so(tmp_path, monkeypatch
     sub = data["bubble"].filter(pl.col("industry") == data["industries"][0])
     assert sub.height == 10
     figures = []
-    monkeypatch.setattr(charts, "_save", lambda fig, base: figures.append(fig) or [base])
+    monkeypatch.setattr(charts, "save", lambda fig, canvas, base: figures.append(fig) or [base])
     charts.bubble_chart(sub, "x", 2015, 2018, "employment", "en", tmp_path / "all")
     charts.bubble_chart(sub, "x", 2015, 2018, "employment", "en", tmp_path / "four", max_points=4)
-    notes = [[t.get_text() for t in fig.texts] for fig in figures]
-    assert notes[0] == ["bubble area: employment 2018"]
-    assert notes[1] == ["bubble area: employment 2018; the 4 largest of 10 regions"]
+    notes = [[line for t in fig.texts for line in t.get_text().split("\n")] for fig in figures]   # the footer
+    assert notes[0] == ["Data: 2015-2018.", "bubble area: employment 2018", "Chart: lqcalc " + __import__("lqcalc").__version__ + "."]
+    assert notes[1][1] == "bubble area: employment 2018; the 4 largest of 10 regions"
     drawn = figures[1].axes[0].collections[0].get_offsets()
     assert len(drawn) == 4
     want = largest(sub, 4)
@@ -244,6 +244,9 @@ def test_no_query_of_summaries_and_charts_collects_a_whole_large_table(tmp_path,
 
     monkeypatch.setattr(summary, "collect", counting)
     monkeypatch.setattr(charts, "collect", counting)
+    import lqcalc.output.chartdata as chartdata
+
+    monkeypatch.setattr(chartdata, "collect", counting)   # the chart data are collected there
     write_analyst_outputs(out, _scans(out), "en", charts=True, quiet=True, top_industries=2)
     assert len(sizes) > 20 and max(sizes) < biggest / 2  # the latest year of 4 at most, never everything
     assert (out / "summary" / "cluster_classes.csv").is_file() and any((out / "charts").iterdir())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from lqcalc.output.labels import label, table_title
+from lqcalc.output.labels import label, sheet_name, table_title
 from lqcalc.output.summary import growth_by_region, summary_tables, to_markdown, write_summary
 from test_output_data import cached_run
 
@@ -47,8 +47,9 @@ def test_xlsx_has_one_sheet_per_table_with_headers(chinese, tmp_path):
     write_summary(tmp_path, chinese, "zh")
     path = tmp_path / "summary" / "summary.xlsx"
     built = summary_tables(chinese)
-    assert fastexcel.read_excel(str(path)).sheet_names == [table_title(n, "zh")[:31] for n in built]
-    sheet = pl.read_excel(path, sheet_name=table_title("top_clusters_by_industry", "zh"))
+    # a first sheet describing the others, then one readable sheet name per table
+    assert fastexcel.read_excel(str(path)).sheet_names == ["说明"] + [sheet_name(n, "zh") for n in built]
+    sheet = pl.read_excel(path, sheet_name=sheet_name("top_clusters_by_industry", "zh"))
     assert sheet.columns[0] == label("industry", "zh")
     assert sheet.height == built["top_clusters_by_industry"].height
     assert sheet.schema[label("lq", "zh")] == pl.Float64  # numbers stay numbers in Excel
@@ -173,8 +174,56 @@ def test_xlsx_sheets_are_capped_but_csv_keeps_every_row(bres, tmp_path, monkeypa
 
     monkeypatch.setattr(summary, "XLSX_ROWS", 7)
     write_summary(tmp_path, bres, "en")
-    sheet = pl.read_excel(tmp_path / "summary" / "summary.xlsx", sheet_name=table_title("top_clusters_by_industry", "en"))
+    sheet = pl.read_excel(tmp_path / "summary" / "summary.xlsx", sheet_name=sheet_name("top_clusters_by_industry", "en"))
     assert sheet.height == 7
     csv_rows = (tmp_path / "summary" / "top_clusters_by_industry.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(csv_rows) == 1 + summary_tables(bres)["top_clusters_by_industry"].height
     assert "The XLSX sheet holds the first 7 rows" in (tmp_path / "summary" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_xlsx_opens_ready_to_read(bres, tmp_path):
+    """Read back with openpyxl: a first sheet describing every other sheet and column in
+    English and Chinese, filters and a frozen header on every sheet, growth as percentages,
+    LQs with three decimals, years without separators, widths that fit, names within 31."""
+    from openpyxl import load_workbook
+
+    write_summary(tmp_path, bres, "en")
+    wb = load_workbook(tmp_path / "summary" / "summary.xlsx")
+    names = wb.sheetnames
+    assert names[0] == "About" and len(set(n.lower() for n in names)) == len(names)
+    assert all(len(n) <= 31 and not n.endswith(" ") for n in names)
+    about = list(wb["About"].iter_rows(values_only=True))
+    assert about[0] == ("Sheet / 工作表", "Column / 列", "Name in files / 字段名", "English", "中文")
+    described = {(r[0], r[1]) for r in about[1:]}
+    for ws in wb.worksheets[1:]:
+        assert (ws.title, None) in described   # the sheet itself ...
+        headers = [c.value for c in ws[1]]
+        assert all((ws.title, h) in described for h in headers)   # ... and each of its columns
+        assert ws.freeze_panes == "A2"
+        assert ws.tables and all(t.autoFilter is not None and t.ref.startswith("A1:") for t in ws.tables.values())
+    lq_row = next(r for r in about if r[2] == "lq")
+    assert lq_row[3] == "Location quotient (LQ)" and lq_row[4] == "区位熵 (LQ)"
+
+    ws = wb[sheet_name("growth_by_region")]
+    headers = {c.value: c.column_letter for c in ws[1]}
+    growth = ws[f"{headers['Growth']}2"]
+    assert isinstance(growth.value, float) and growth.number_format == "0.0%"
+    assert ws[f"{headers['Start year']}2"].number_format == "0"
+    assert ws[f"{headers['Change']}2"].number_format in ("#,##0", "#,##0.00")
+    ws = wb[sheet_name("top_clusters_by_industry")]
+    headers = {c.value: c.column_letter for c in ws[1]}
+    assert ws[f"{headers['Location quotient (LQ)']}2"].number_format == "0.000"
+    assert ws[f"{headers['Share of region total']}2"].number_format == "0.0%"
+    # the region names fit their column: width at least the longest name shown
+    region = headers["Region"]
+    longest = max(len(str(r[0].value or "")) for r in ws.iter_rows(min_row=2, min_col=ws[region + "1"].column,
+                                                                   max_col=ws[region + "1"].column))
+    assert ws.column_dimensions[region].width >= longest
+
+
+def test_csv_files_open_in_excel_with_chinese(chinese, tmp_path):
+    write_summary(tmp_path, chinese, "zh")
+    for p in (tmp_path / "summary").glob("*.csv"):
+        raw = p.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")   # the BOM that makes Excel read UTF-8
+        raw.decode("utf-8")

@@ -1,8 +1,9 @@
 """What an analyst takes away from a run (:func:`write_analyst_outputs`): the DuckDB
 database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
-and the charts (:mod:`lqcalc.output.charts`). Heavy libraries (matplotlib, xlsxwriter) are
-imported only when these run. The growth by region of the summary is handed on to the
-shift-share chart instead of being computed twice.
+and the charts (:mod:`lqcalc.output.charts`, drawn by a second process,
+:mod:`lqcalc.output.chartjob`, when the run started one). Heavy libraries (matplotlib,
+xlsxwriter) are imported only when these run. The growth by region of the summary is handed
+on to the shift-share chart drawn here instead of being computed twice.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
+    from lqcalc.output.chartjob import ChartProcess
+
 
 def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame"], lang: str = "en",
                           charts: bool = True, quiet: bool | None = None,
-                          top_industries: int = 4, industries: list[str] | None = None) -> dict[str, Any]:
+                          top_industries: int = 4, industries: list[str] | None = None,
+                          chart_process: "ChartProcess | None" = None, source: str | None = None,
+                          industry_names: dict[str, str] | None = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
 
     Parameters
@@ -42,14 +47,24 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         Number of industries that get charts (the largest in the last year) ...
     industries : list of str, optional
         ... or the industry codes to chart (the demo charts the creative segments).
+    chart_process : lqcalc.output.chartjob.ChartProcess, optional
+        A chart process started earlier (:func:`lqcalc.output.chartjob.start`): it draws the
+        charts from ``out_dir/<name>.parquet`` while the database and summary are written
+        here. Without it (or when ``out_dir`` has no ``indicators.parquet``) the charts are
+        drawn here.
+    source : str, optional
+        The data source named in the chart footers.
+    industry_names : dict, optional
+        Chart titles of industry codes that have no ``industry_name`` in the tables.
 
     Returns
     -------
     dict
         ``database`` (path), ``summary`` (folder), ``charts`` (list of paths) and ``timings``
         (seconds per step), for the manifest. A large workbook (``summary.xlsx``) is written
-        by a second process while the charts are drawn; ``summary`` counts the time spent
-        waiting for it after the charts.
+        by a second process while the charts are drawn here; ``summary`` counts the time
+        spent waiting for it after the charts. With a chart process, ``charts`` is its
+        drawing time and ``charts_waited`` the time this process waited for it.
     """
     from lqcalc.output.duckdb_db import write_database
     from lqcalc.output.summary import SUMMARY_DIR, WORKBOOK, write_summary_files
@@ -58,32 +73,47 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
 
     out_dir = Path(out_dir)
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    note("• writing the DuckDB database …", quiet)
-    db = write_database(out_dir, tables)
-    timings["database"] = round(time.perf_counter() - t, 4)
-    t = time.perf_counter()
-    note("• writing summary tables …", quiet)
-    built, sheets = write_summary_files(out_dir, tables, lang)
-    workbook = out_dir / SUMMARY_DIR / WORKBOOK
+    beside = None
+    if chart_process is not None:
+        if charts and (out_dir / "indicators.parquet").is_file():
+            chart_process.submit(out_dir, lang, top_industries, industries, source, industry_names)
+            beside = chart_process
+        else:
+            chart_process.close()
     job = None
-    if charts and cells(sheets) > BACKGROUND_CELLS:
-        job = start_workbook(workbook, sheets)  # written beside the charts
-    else:
-        write_workbook(workbook, sheets)
-    timings["summary"] = time.perf_counter() - t
     chart_paths: list[Path] = []
     try:
-        if charts:
+        t = time.perf_counter()
+        note("• writing the DuckDB database …", quiet)
+        db = write_database(out_dir, tables)
+        timings["database"] = round(time.perf_counter() - t, 4)
+        t = time.perf_counter()
+        note("• writing summary tables …", quiet)
+        built, sheets = write_summary_files(out_dir, tables, lang)
+        workbook = out_dir / SUMMARY_DIR / WORKBOOK
+        if charts and beside is None and cells(sheets) > BACKGROUND_CELLS:
+            job = start_workbook(workbook, sheets)  # written beside the charts
+        else:
+            write_workbook(workbook, sheets)
+        timings["summary"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if beside is not None:
+            note("• drawing charts …", quiet)
+            chart_paths, drawn = beside.wait()
+            timings["charts"] = drawn.get("drawing", 0.0)
+            timings["charts_waited"] = round(time.perf_counter() - t, 4)
+        elif charts:
             from lqcalc.output.charts import write_charts
 
-            t = time.perf_counter()
             chart_paths = write_charts(out_dir, tables, lang, top_industries=top_industries, quiet=quiet,
-                                       industries=industries, by_region=built.get("growth_by_region"))
+                                       industries=industries, by_region=built.get("growth_by_region"), source=source,
+                                       industry_names=industry_names)
             timings["charts"] = round(time.perf_counter() - t, 4)
     except BaseException:
         if job is not None:
             job.cancel()
+        if beside is not None:
+            beside.cancel()
         raise
     if job is not None:
         t = time.perf_counter()

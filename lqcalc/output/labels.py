@@ -122,6 +122,32 @@ TABLES: dict[str, tuple[str, str]] = {
     "rejected": ("Rejected rows", "被剔除的行"),
 }
 
+#: summary table -> sheet name of ``summary.xlsx`` (English, Chinese), at most 31 characters
+SHEETS: dict[str, tuple[str, str]] = {
+    "about": ("About", "说明"),
+    "top_clusters_by_industry": ("Top clusters by industry", "各行业集聚最高的地区"),
+    "top_clusters_by_region": ("Top clusters by region", "各地区集聚最高的行业"),
+    "cluster_classes": ("Cluster classes", "产业集群分类"),
+    "cluster_class_counts": ("Cluster class counts", "集群分类统计"),
+    "growth_by_region": ("Growth by region", "各地区增长与偏离-份额"),
+    "validation": ("Validation", "数据校验"),
+}
+
+#: summary table -> what it holds (English, Chinese), for the first sheet of ``summary.xlsx``
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "top_clusters_by_industry": ("The regions with the highest LQ in each industry, latest year.",
+                                 "每个行业区位熵最高的地区（最近年份）。"),
+    "top_clusters_by_region": ("The industries with the highest LQ in each region, latest year.",
+                               "每个地区区位熵最高的行业（最近年份）。"),
+    "cluster_classes": ("Region x industry cells that a cluster rule marks, the strongest first.",
+                        "被某一集群规则认定的地区×行业单元，按强度排序。"),
+    "cluster_class_counts": ("How many cells each rule puts in each class.", "各规则下每一类别的单元数。"),
+    "growth_by_region": ("Growth of each region's total against the reference, and the shift-share components "
+                         "summed over its industries.", "各地区合计相对参照区域的增长，以及按行业加总的偏离-份额分量。"),
+    "validation": ("Rows read, used and rejected, missing values, LQ computed or empty.",
+                   "读入、使用和剔除的行数，缺失值，已计算或为空的区位熵。"),
+}
+
 #: cell values (cluster classes, validation checks) -> (English, Chinese)
 VALUES: dict[str, tuple[str, str]] = {
     "both": ("high concentration and high growth", "高集聚且高增长"),
@@ -171,6 +197,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "quadrant_hl": ("concentrated, lagging", "高集聚·低增长"),
     "quadrant_lh": ("emerging", "新兴"),
     "quadrant_ll": ("weak", "弱势"),
+    "years": ("{start}-{end}", "{start}—{end}年"),
+    "footer_source": ("Source: {source}, {years}.", "数据来源：{source}，{years}。"),
+    "footer_years": ("Data: {years}.", "数据：{years}。"),
+    "footer_only": ("Source: {source}.", "数据来源：{source}。"),
+    "footer_tool": ("Chart: lqcalc {version}.", "制图：lqcalc {version}。"),
+    "lq_time_note": ("the {n} regions with the highest LQ in {year} (the smallest quarter of cells left out)",
+                     "{year}年区位熵最高的{n}个地区（不含规模最小的四分之一）"),
+    "shift_note": ("the {n} regions with the largest change", "变化量最大的{n}个地区"),
 }
 
 
@@ -246,3 +280,13 @@ def relabel(df: pl.DataFrame, lang: str = "en", values: tuple[str, ...] = ()) ->
         seen.add(new)
         names[c] = new
     return df.rename(names)
+
+
+def sheet_name(name: str, lang: str = "en") -> str:
+    """Sheet name of a summary table in ``summary.xlsx`` (at most 31 characters).
+
+    >>> sheet_name("growth_by_region"), sheet_name("growth_by_region", "zh")
+    ('Growth by region', '各地区增长与偏离-份额')
+    """
+    pair = SHEETS.get(name)
+    return _pick(pair, lang) if pair else table_title(name, lang)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lqcalc.output.labels import label, relabel, table_title
+from lqcalc.output.labels import label, relabel, sheet_name, table_title
 
 SUMMARY_DIR = "summary"
 
@@ -586,6 +586,7 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
     md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
     used: set[str] = set()
     sheets: list[Sheet] = []
+    names: list[str] = []
     for name, df in built.items():
         yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
         df = df.with_columns(pl.when(pl.col(c)).then(pl.lit(yes)).when(~pl.col(c)).then(pl.lit(no)).alias(c)
@@ -600,14 +601,41 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
         md += [to_markdown(shown) if df.height else ("（无）" if lang == "zh" else "(none)"), ""]
         if name == "cluster_classes":
             md += _class_rows_note(df.height, built.get("cluster_class_counts"), lang)
-        ws_name = _sheet_name(title, used)
+        ws_name = _sheet_name(sheet_name(name, lang), used)
         if shown.height > XLSX_ROWS:
             note = (f"XLSX 工作表只含前 {XLSX_ROWS:,} 行，CSV 文件含全部行。" if lang == "zh"
                     else f"The XLSX sheet holds the first {XLSX_ROWS:,} rows; the CSV file has them all.")
             md += [note, ""]
-        sheets.append(Sheet(ws_name, shown.head(XLSX_ROWS), autofit=shown.height <= 5000))
+        sheets.append(Sheet(ws_name, shown.head(XLSX_ROWS), autofit=shown.height <= 5000, columns=tuple(df.columns)))
+        names.append(name)
     (sdir / "summary.md").write_text("\n".join(md), encoding="utf-8")
-    return built, sheets
+    about = about_sheet(names, sheets, lang, used)
+    return built, [about, *sheets]
+
+
+def about_sheet(names: list[str], sheets: list, lang: str, used: set[str]):
+    """The first sheet of ``summary.xlsx``: every other sheet (what it holds) and each of its
+    columns (header shown, column name in the CSV / Parquet files, English, Chinese).
+
+    >>> from lqcalc.output.workbook import Sheet
+    >>> sh = Sheet("Validation", pl.DataFrame({"Check": ["rows read"], "Count": [3]}), True, ("check", "count"))
+    >>> about_sheet(["validation"], [sh], "en", set()).frame.rows()[1]
+    ('Validation', 'Check', 'check', 'Check', '检查项')
+    """
+    from lqcalc.output.labels import DESCRIPTIONS
+    from lqcalc.output.workbook import Sheet
+
+    rows = []
+    for name, sheet in zip(names, sheets):
+        en, zh = DESCRIPTIONS.get(name, ("", ""))
+        title_en, title_zh = table_title(name, "en"), table_title(name, "zh")
+        rows.append((sheet.name, None, f"{name}.csv", f"{title_en}: {en}".rstrip(": "), f"{title_zh}：{zh}".rstrip("："),))
+        for header, column in zip(sheet.frame.columns, sheet.columns):
+            rows.append((sheet.name, header, column, label(column, "en"), label(column, "zh")))
+    headers = ["Sheet / 工作表", "Column / 列", "Name in files / 字段名", "English", "中文"]
+    frame = pl.DataFrame(rows, schema=headers, orient="row")
+    return Sheet(_sheet_name(sheet_name("about", lang), used), frame, autofit=False,
+                 columns=("sheet", "column", "field", "english", "chinese"))
 
 
 def _class_rows_note(shown: int, counts: pl.DataFrame | None, lang: str) -> list[str]:
