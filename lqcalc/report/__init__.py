@@ -1,0 +1,97 @@
+"""``report.html``: one self-contained page of a run, to open, send and print.
+
+:func:`write_report` writes ``DIR/report.html`` from an output directory: the run's inputs
+and validation outcome, the strongest clusters, choropleth maps (:mod:`lqcalc.report.maps`),
+the charts, the shift-share table and the cluster classes, in English or Chinese. Styles,
+the sorting script, the charts (PNG), the maps (SVG) and a subset of the shipped Chinese
+font are inlined, and a Content-Security-Policy forbids the page any network access.
+Only aggregates and the first rows of each table are shown (:mod:`lqcalc.report.page`).
+
+The page is rendered with Jinja2 (autoescaping on): the template
+(``templates/report.html.j2``) keeps the layout apart from the data gathering, and
+escaping region and industry names is Jinja2's job, not hand-written code.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+REPORT = "report.html"
+_MARK = "/*lqcalc-font*/"
+
+
+def _font_css(html: str) -> str:
+    """``@font-face`` of the shipped Noto Sans SC cut to the characters of the page."""
+    from lqcalc.output.charts import cjk_font_path
+
+    chars = set(re.sub(r"<[^>]*>", "", html))
+    cjk = "".join(sorted(c for c in chars if ord(c) > 0x2e7f))
+    path = cjk_font_path()
+    if not cjk or path is None:
+        return ""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    opts = subset.Options()
+    opts.flavor = "woff"
+    opts.name_IDs = ["*"]
+    font = TTFont(str(path), lazy=True)
+    sub = subset.Subsetter(opts)
+    sub.populate(text=cjk + "0123456789")
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face {{ font-family: "lqcalc-cjk"; src: url(data:font/woff;base64,{data}) format("woff"); '
+            'font-display: block; }')
+
+
+def render(context: Mapping[str, Any]) -> str:
+    """The page for a :func:`lqcalc.report.page.context`."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("lqcalc.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    page = env.get_template("report.html.j2").render(**context, font_css=_MARK)
+    return page.replace(_MARK, _font_css(page), 1)
+
+
+def write_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping[str, Any] | None = None,
+                 summary: Mapping[str, Any] | None = None) -> Path:
+    """Write ``out_dir/report.html`` and return its path.
+
+    Parameters
+    ----------
+    out_dir : path
+        An output directory of ``lqcalc run`` (or the temporary one the run is writing).
+    lang : {"en", "zh"}, optional
+        Language of the page; by default Chinese when the region or industry names are.
+    manifest : dict, optional
+        The run's manifest (read from ``manifest.json`` when not given).
+    summary : dict of polars.DataFrame, optional
+        The summary tables with plain column names
+        (:func:`lqcalc.output.summary.summary_tables`) when the caller has them already;
+        else they are built from scans of the Parquet files.
+    """
+    from lqcalc.report.page import context, detect_lang, read_json, scans
+
+    out = Path(out_dir)
+    tables = scans(out)
+    report = read_json(out / "validation.json")
+    if manifest is None:
+        manifest = read_json(out / "manifest.json")
+    if summary is None:
+        from lqcalc.output.summary import summary_tables
+
+        summary = summary_tables(tables, report=report or None)
+    lang = lang or detect_lang(tables)
+    html = render(context(out, tables, summary, manifest, report, lang))
+    path = out / REPORT
+    path.write_text(html, encoding="utf-8")
+    return path
