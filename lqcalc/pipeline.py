@@ -245,7 +245,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, "rejected"]
                       if app.has(name)}
         extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
-                                       industries=cfg.chart_industries or None)
+                                       industries=cfg.chart_industries or None, manifest=manifest)
         manifest["outputs"] = outputs
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
         manifest["write_timings"] = extras.get("timings", {})

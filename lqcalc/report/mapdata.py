@@ -18,40 +18,58 @@ from lqcalc.report.text import t
 
 MAP_INDUSTRIES = 4
 KINDS = ("lq", "growth", "class")
-_COLUMN = {"lq": "lq", "growth": "growth", "class": "class_nesta"}
+_COLUMN = {"lq": "lq", "growth": "growth", "class": "class_nesta", "value": "value"}
 
 
-def _source(tables: Mapping[str, pl.LazyFrame]) -> tuple[pl.LazyFrame, list[str]] | None:
-    for name in ("clusters", "indicators"):
-        lf = tables.get(name)
-        if lf is not None and {"region", "industry", "lq"} <= set(lf.collect_schema().names()):
-            return lf, lf.collect_schema().names()
-    return None
+def _nonempty(lf: pl.LazyFrame | None, need: set[str]) -> bool:
+    return lf is not None and need <= set(lf.collect_schema().names()) and lf.head(1).collect().height > 0
 
 
-def _end_rows(lf: pl.LazyFrame, cols: list[str]) -> pl.LazyFrame:
-    if "year" in cols:
-        last = lf.select(pl.col("year").max()).collect().item()
-        if last is not None:
-            lf = lf.filter(pl.col("year") == last)
+def _end_rows(lf: pl.LazyFrame, cols: list[str], value: str | None = None) -> pl.LazyFrame:
+    """Rows of the latest year (with a value in ``value``) of the most frequent measure."""
     if "measure" in cols:
         top = (lf.group_by("measure").len().sort(["len", "measure"], descending=[True, False]).head(1)
                .collect())
         if top.height:
             lf = lf.filter(pl.col("measure").eq_missing(top["measure"][0]))
+    if "year" in cols:
+        known = lf.filter(pl.col(value).is_not_null()) if value else lf
+        last = known.select(pl.col("year").max()).collect().item()
+        if last is not None:
+            lf = lf.filter(pl.col("year") == last)
     return lf
 
 
-def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any], lang: str) -> dict | None:
-    """The map section of the report (None when no region set of lqcalc matches the data)."""
-    from lqcalc.geo import boundaries
-    from lqcalc.report.maps import Frame, choropleth, legend, shape_defs
+def _choose(tables: Mapping[str, pl.LazyFrame], total: str | None):
+    """(rows, columns, kinds): the end-year cells to map and which maps they allow."""
+    for name in ("clusters", "indicators"):
+        lf = tables.get(name)
+        if _nonempty(lf, {"region", "industry", "lq"}):
+            cols = lf.collect_schema().names()
+            lf = _end_rows(lf, cols, "lq")
+            if total:
+                lf = lf.filter(pl.col("industry") != total)
+            if lf.head(1).collect().height:
+                kinds = tuple(k for k in KINDS if _COLUMN[k] in cols)
+                return lf, cols, kinds
+    tidy = tables.get("tidy")
+    if _nonempty(tidy, {"region", "industry", "value"}):
+        # no LQ to map (one industry only, as in a single-indicator NBS export): the values
+        cols = tidy.collect_schema().names()
+        return _end_rows(tidy, cols, "value"), cols, ("value",)
+    return None
 
-    src = _source(tables)
-    if src is None:
+
+def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any], lang: str) -> dict | None:
+    """The map section of the report (None without a table to map)."""
+    from lqcalc.geo import boundaries
+    from lqcalc.report.maps import Frame, choropleth, legend, quintiles, shape_defs
+
+    total = manifest.get("total_industry")
+    chosen = _choose(tables, total)
+    if chosen is None:
         return None
-    lf, cols = src
-    lf = _end_rows(lf, cols)
+    lf, cols, kinds = chosen
     regions = lf.select(["region", *(["region_name"] if "region_name" in cols else [])]).unique().collect()
     codes = regions["region"].cast(pl.String).to_list()
     scheme = boundaries.detect_scheme(codes)
@@ -67,8 +85,7 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     shape_names = {s: names.get(c) or "" for c, s in matched.items()}
 
     size = "size" if "size" in cols else "value" if "value" in cols else "lq"
-    total = manifest.get("total_industry")
-    sizes = (lf.filter(pl.col("industry") != total) if total else lf).group_by("industry").agg(
+    sizes = lf.group_by("industry").agg(
         pl.col(size).sum().alias("s"),
         *([pl.col("industry_name").first()] if "industry_name" in cols else []),
     ).sort(["s", "industry"], descending=[True, False], nulls_last=True).collect()
@@ -76,23 +93,23 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     wanted = [c for c in (manifest.get("settings", {}).get("chart_industries") or []) if c in present]
     industries = (wanted or present)[:MAP_INDUSTRIES]
     ind_names = dict(zip(sizes["industry"], sizes["industry_name"])) if "industry_name" in sizes.columns else {}
-    want = [c for c in ("lq", "growth", "class_nesta") if c in cols]
+    want = sorted({_COLUMN[k] for k in kinds})
     rows = lf.filter(pl.col("industry").is_in(industries)).select("region", "industry", *want).collect()
     labels = {c: t(f"class_{c.replace(' ', '_')}", lang) for c in ("both", "high concentration", "high growth", "neither")}
+    measure = lf.select(pl.col("measure").first()).collect().item() if "measure" in cols else None
     out = []
     for ind in industries:
         sub = rows.filter(pl.col("industry") == ind)
         maps = []
-        for kind in KINDS:
+        for kind in kinds:
             col = _COLUMN[kind]
-            if col not in sub.columns:
-                continue
             values = {matched[r]: v for r, v in zip(sub["region"].cast(pl.String), sub[col]) if r in matched}
-            title = t(f"map_{kind}", lang)
-            maps.append({"kind": kind, "title": title, "legend": legend(kind, labels, t("no_data", lang)),
-                         "svg": choropleth(frame, values, kind, title, shape_names)})
+            bins = quintiles(list(values.values())) if kind == "value" else None
+            title = t(f"map_{kind}", lang, measure=measure or "")
+            maps.append({"kind": kind, "title": title, "legend": legend(kind, labels, t("no_data", lang), bins),
+                         "svg": choropleth(frame, values, kind, title, shape_names, bins)})
         out.append({"code": ind, "name": ind_names.get(ind) or ind, "maps": maps})
+    year = lf.select(pl.col("year").max()).collect().item() if "year" in cols else None
     return {"scheme": scheme, "scheme_label": boundaries.SCHEMES[scheme][1 if lang == "zh" else 0],
-            "defs": shape_defs(frame), "attribution": boundaries.attribution(scheme), "shapes": len(drawn),
-            "without": without, "industries": out,
-            "year": rows.height and lf.select(pl.col("year").max()).collect().item() if "year" in cols else None}
+            "defs": shape_defs(frame), "attribution": boundaries.attribution(scheme, lang), "shapes": len(drawn),
+            "without": without, "industries": out, "year": year}

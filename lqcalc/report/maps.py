@@ -32,6 +32,7 @@ LQ_BINS = (0.5, 0.8, 1.25, 2.0)
 LQ_COLORS = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b")
 GROWTH_BINS = (-0.10, -0.02, 0.02, 0.10)
 GROWTH_COLORS = ("#8c510a", "#d8b365", "#f5f5f5", "#5ab4ac", "#01665e")
+VALUE_COLORS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")
 CLASSES = ("both", "high concentration", "high growth", "neither")
 CLASS_COLORS = {"both": "#b2182b", "high concentration": "#ef8a62", "high growth": "#67a9cf", "neither": "#f7f7f7"}
 
@@ -112,29 +113,59 @@ def _fmt(v: object, kind: str) -> str:
         return f"{v * 100:+.1f}%"
     if kind == "lq":
         return f"{v:.2f}"
+    if kind == "value" and isinstance(v, (int, float)):
+        return _num(v)
     return str(v)
 
 
-def fill(value: object, kind: str) -> str:
-    """Colour of a value for a map of ``kind`` (``lq``, ``growth`` or ``class``).
+def quintiles(values: list[float]) -> tuple[float, ...]:
+    """Class breaks of a map of plain values: the 20th, 40th, 60th and 80th percentiles.
 
-    >>> fill(2.4, "lq"), fill(None, "growth"), fill("both", "class")
-    ('#b2182b', '#e3e3e3', '#b2182b')
+    >>> quintiles([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
+    (3.0, 5.0, 7.0, 9.0)
+    """
+    v = sorted(x for x in values if x is not None and math.isfinite(x))
+    if not v:
+        return ()
+    return tuple(v[min(len(v) - 1, int(len(v) * q))] for q in (0.2, 0.4, 0.6, 0.8))
+
+
+def _scale(kind: str, bins: tuple[float, ...] | None) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    if kind == "lq":
+        return LQ_BINS, LQ_COLORS
+    if kind == "growth":
+        return GROWTH_BINS, GROWTH_COLORS
+    return bins or (), VALUE_COLORS
+
+
+def fill(value: object, kind: str, bins: tuple[float, ...] | None = None) -> str:
+    """Colour of a value for a map of ``kind`` (``lq``, ``growth``, ``class``, or ``value``
+    with the class breaks ``bins``).
+
+    >>> fill(2.4, "lq"), fill(None, "growth"), fill("both", "class"), fill(5, "value", (1, 2, 3, 4))
+    ('#b2182b', '#e3e3e3', '#b2182b', '#045a8d')
     """
     if kind == "class":
         return CLASS_COLORS.get(str(value), NO_DATA) if value is not None else NO_DATA
-    bins, colors = (LQ_BINS, LQ_COLORS) if kind == "lq" else (GROWTH_BINS, GROWTH_COLORS)
-    i = bins_of(value, bins)  # type: ignore[arg-type]
-    return NO_DATA if i is None else colors[i]
+    scale, colors = _scale(kind, bins)
+    i = bins_of(value, scale)  # type: ignore[arg-type]
+    return NO_DATA if i is None or not scale and kind == "value" else colors[i]
 
 
-def legend(kind: str, labels: Mapping[str, str], no_data: str) -> list[tuple[str, str]]:
+def _num(b: float) -> str:
+    return f"{b:,.0f}" if abs(b) >= 100 else f"{b:.3g}"
+
+
+def legend(kind: str, labels: Mapping[str, str], no_data: str,
+           bins: tuple[float, ...] | None = None) -> list[tuple[str, str]]:
     """``(colour, text)`` pairs of the legend of a map of ``kind``."""
     if kind == "class":
         items = [(CLASS_COLORS[c], labels.get(c, c)) for c in CLASSES]
+    elif kind == "value" and not bins:
+        items = []
     else:
-        bins, colors = (LQ_BINS, LQ_COLORS) if kind == "lq" else (GROWTH_BINS, GROWTH_COLORS)
-        f = (lambda b: f"{b:g}") if kind == "lq" else (lambda b: f"{b * 100:+g}%")
+        bins, colors = _scale(kind, bins)
+        f = {"lq": lambda b: f"{b:g}", "growth": lambda b: f"{b * 100:+g}%"}.get(kind, _num)
         edges = [f(b) for b in bins]
         texts = [f"< {edges[0]}"] + [f"{a} – {b}" for a, b in zip(edges, edges[1:])] + [f"≥ {edges[-1]}"]
         items = list(zip(colors, texts))
@@ -142,7 +173,7 @@ def legend(kind: str, labels: Mapping[str, str], no_data: str) -> list[tuple[str
 
 
 def choropleth(frame: Frame, values: Mapping[str, object], kind: str, title: str,
-               names: Mapping[str, str] | None = None) -> str:
+               names: Mapping[str, str] | None = None, bins: tuple[float, ...] | None = None) -> str:
     """One map: every region of ``frame`` filled by its value in ``values`` (shape code ->
     value; regions without a value are grey), with a tooltip of name and value."""
     names = names or {}
@@ -152,7 +183,7 @@ def choropleth(frame: Frame, values: Mapping[str, object], kind: str, title: str
         name = names.get(code) or frame.names.get(code, "")
         tip = html.escape(f"{name} ({code}): {_fmt(v, kind)}")
         uses.append(f'<use href="#shape-{html.escape(code)}" data-code="{html.escape(code)}" '
-                    f'fill="{fill(v, kind)}"><title>{tip}</title></use>')
+                    f'fill="{fill(v, kind, bins)}"><title>{tip}</title></use>')
     lines = '<use href="#extra-lines" class="extra" fill="none"/>' if frame.lines() else ""
     return (f'<svg class="map" viewBox="0 0 {WIDTH} {frame.height}" role="img" aria-label="{html.escape(title)}" '
             f'data-kind="{kind}"><g class="regions">{"".join(uses)}</g>{lines}</svg>')

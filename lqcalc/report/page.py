@@ -47,7 +47,7 @@ def scans(out: Path) -> dict[str, pl.LazyFrame]:
 
 def detect_lang(tables: Mapping[str, pl.LazyFrame]) -> str:
     """``zh`` when the region or industry names are Chinese, else ``en``."""
-    for name in ("clusters", "indicators", "tidy"):
+    for name in ("tidy", "indicators", "clusters"):
         lf = tables.get(name)
         if lf is None:
             continue
@@ -55,6 +55,8 @@ def detect_lang(tables: Mapping[str, pl.LazyFrame]) -> str:
         if not cols:
             continue
         sample = lf.select(cols).head(200).collect()
+        if sample.height == 0:
+            continue
         text = " ".join(str(v) for c in cols for v in sample[c].drop_nulls().to_list())
         return "zh" if _CJK.search(text) else "en"
     return "en"
@@ -139,14 +141,14 @@ def context(out: Path, tables: Mapping[str, pl.LazyFrame], summary: Mapping[str,
     """Everything the template shows, in ``lang``."""
     from lqcalc.report.mapdata import map_sections
 
-    counts = summary.get("cluster_class_counts")
     classes = summary.get("cluster_classes")
+    counts = summary.get("cluster_class_counts") if classes is not None and classes.height else None
     return {
         "lang": lang,
         "t": lambda key, **kw: t(key, lang, **kw),
         "title_of": lambda name: table_title(name, lang),
         "version": manifest.get("lqcalc_version", ""),
-        "out": out.name,
+        "out": Path(manifest.get("settings", {}).get("out") or out).name,
         "inputs": inputs(manifest),
         "reference_region": manifest.get("reference_region"),
         "total_industry": manifest.get("total_industry"),

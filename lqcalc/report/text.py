@@ -35,6 +35,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "economy, so LQ > 1 means the industry is more concentrated there than in the reference.",
                         "各行业最新年份区位熵最高的地区。区位熵（LQ）= 该行业占本地区合计的比重 ÷ 该行业占参照区域合计的比重；"
                         "LQ > 1 表示该行业在本地区比在参照区域更集中。"),
+    "no_lq": ("No location quotient: the table has one industry only (its total); the maps show the values.",
+              "无区位熵：表中只有一个行业（合计）；地图显示数值。"),
     "maps": ("Maps", "地图"),
     "maps_about": ("Each row maps one industry in the end year: its LQ, its growth over the period, and its "
                    "cluster class (high concentration: LQ above the cut-off; high growth: growth above the "
@@ -44,6 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "map_lq": ("LQ", "区位熵"),
     "map_growth": ("Growth", "增长率"),
     "map_class": ("Cluster class", "集群类型"),
+    "map_value": ("{measure} (quintiles)", "{measure}（五分位）"),
     "no_data": ("no data", "无数据"),
     "no_scheme": ("No map: the region codes are not those of a region set with shipped boundaries "
                   "(GB/T 2260, FIPS, NUTS 2).",
