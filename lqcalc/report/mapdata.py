@@ -103,7 +103,10 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
         maps = []
         for kind in kinds:
             col = _COLUMN[kind]
-            values = {matched[r]: v for r, v in zip(sub["region"].cast(pl.String), sub[col]) if r in matched}
+            values = {matched[r]: v for r, v in zip(sub["region"].cast(pl.String), sub[col])
+                      if r in matched and v is not None}
+            if not values:
+                continue   # e.g. no growth in a single-year table
             bins = quintiles(list(values.values())) if kind == "value" else None
             title = t(f"map_{kind}", lang, measure=measure or "")
             maps.append({"kind": kind, "title": title, "legend": legend(kind, labels, t("no_data", lang), bins),
