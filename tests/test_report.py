@@ -133,10 +133,11 @@ def test_report_of_a_large_output_stays_small(tmp_path):
                                    value_cols=["value"])))
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "U.S. counties" in page
-    # one symbol per county of the map, one <use> per county and map: 4 industries x LQ, class
+    # one symbol per county of the map, one <use> per county and map: 4 industries x LQ (one
+    # year: no growth, so no growth or class map)
     drawn = {f["properties"]["code"] for f in boundaries.display_features("us-county")}
     assert page.count("<symbol id=") == len(drawn) == 3139
-    assert len(_maps(page)) == 4 * 2
+    assert len(_maps(page)) == 4
     # the counties of Puerto Rico and the other territories are listed, not dropped silently
     assert f"without a shape on these maps ({n - len(drawn)}):" in page and "72001" in page
     assert (out / "report.html").stat().st_size < 4_000_000
