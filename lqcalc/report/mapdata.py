@@ -115,4 +115,5 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     year = lf.select(pl.col("year").max()).collect().item() if "year" in cols else None
     return {"scheme": scheme, "scheme_label": boundaries.SCHEMES[scheme][1 if lang == "zh" else 0],
             "defs": shape_defs(frame), "attribution": boundaries.attribution(scheme, lang), "shapes": len(drawn),
-            "without": without, "industries": out, "year": year}
+            "without": without, "industries": out, "year": year,
+            "about": t("maps_values_about" if kinds == ("value",) else "maps_about", lang)}

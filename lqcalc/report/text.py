@@ -43,6 +43,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "reference's). Regions are joined to their shapes by code.",
                    "每行为一个行业在末期的地图：区位熵、期间增长率和集群类型（高集聚：区位熵高于门槛；"
                    "高增长：增长快于参照区域）。地区按代码与边界匹配。"),
+    "maps_values_about": ("The values of the latest year, in five classes of equal numbers of regions (quintiles). "
+                          "Regions are joined to their shapes by code.",
+                          "最新年份的数值，按地区数五等分分级（五分位）。地区按代码与边界匹配。"),
     "map_lq": ("LQ", "区位熵"),
     "map_growth": ("Growth", "增长率"),
     "map_class": ("Cluster class", "集群类型"),
