@@ -93,6 +93,14 @@ def test_display_features_keep_the_codes():
     assert len({f["properties"]["code"] for f in display_features("us-state")}) == 51
 
 
+def test_display_features_have_north_up():
+    """y grows northwards in every drawn scheme (the U.S. source is in screen coordinates)."""
+    for scheme, north, south in (("us-state", "53", "12"), ("cn-province", "230000", "460000"),
+                                 ("uk-nuts2-2013", "UKM6", "UKK3")):
+        g = {f["properties"]["code"]: shape(f["geometry"]) for f in display_features(scheme)}
+        assert g[north].centroid.y > g[south].centroid.y, scheme
+
+
 def test_china_has_the_maritime_line():
     lines = boundaries.extra_lines("cn-province")
     assert len(lines) >= 10 and all(len(line) >= 2 for line in lines)

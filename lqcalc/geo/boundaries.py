@@ -96,8 +96,9 @@ def _features(scheme: str, display: bool) -> tuple[dict, ...]:
     topo = _topology(scheme)
     if display and "display" in topo.get("lqcalc", {}):
         feats = decode(topo["lqcalc"]["display"], "regions")
-        for f in feats:                 # already projected (U.S. Albers with Alaska and Hawaii moved)
+        for f in feats:   # already projected (U.S. Albers with Alaska and Hawaii moved), y downwards
             f["properties"]["code"] = str(f["properties"]["code"])
+            f["geometry"] = _project_geometry(f["geometry"], lambda x, y: (x, -y))
         return tuple(feats)
     feats = decode(topo, "regions")
     for f in feats:

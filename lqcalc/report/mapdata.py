@@ -17,6 +17,10 @@ import polars as pl
 from lqcalc.report.text import t
 
 MAP_INDUSTRIES = 4
+#: regions drawn on the page at most (maps x shapes): a browser lays out some 20,000 SVG
+#: ``<use>`` elements a second, and the page must open in under 2 s; 3,139 U.S. counties get
+#: the three maps of one industry, 39 NUTS 2 regions those of four
+MAP_BUDGET = 16_000
 KINDS = ("lq", "growth", "class")
 _COLUMN = {"lq": "lq", "growth": "growth", "class": "class_nesta", "value": "value"}
 
@@ -91,7 +95,9 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     ).sort(["s", "industry"], descending=[True, False], nulls_last=True).collect()
     present = sizes["industry"].to_list()
     wanted = [c for c in (manifest.get("settings", {}).get("chart_industries") or []) if c in present]
-    industries = (wanted or present)[:MAP_INDUSTRIES]
+    per_industry = max(1, len(drawn) * len(kinds))
+    n_maps = max(1, min(MAP_INDUSTRIES, MAP_BUDGET // per_industry))
+    industries = (wanted or present)[:n_maps]
     ind_names = dict(zip(sizes["industry"], sizes["industry_name"])) if "industry_name" in sizes.columns else {}
     want = sorted({_COLUMN[k] for k in kinds})
     rows = lf.filter(pl.col("industry").is_in(industries)).select("region", "industry", *want).collect()
@@ -116,4 +122,6 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     return {"scheme": scheme, "scheme_label": boundaries.SCHEMES[scheme][1 if lang == "zh" else 0],
             "defs": shape_defs(frame), "attribution": boundaries.attribution(scheme, lang), "shapes": len(drawn),
             "without": without, "industries": out, "year": year,
-            "about": t("maps_values_about" if kinds == ("value",) else "maps_about", lang)}
+            "about": t("maps_values_about" if kinds == ("value",) else "maps_about", lang),
+            "capped": t("maps_capped", lang, shown=len(industries), budget=MAP_BUDGET)
+            if len(industries) < min(MAP_INDUSTRIES, len(wanted or present)) else None}

@@ -46,6 +46,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "maps_values_about": ("The values of the latest year, in five classes of equal numbers of regions (quintiles). "
                           "Regions are joined to their shapes by code.",
                           "最新年份的数值，按地区数五等分分级（五分位）。地区按代码与边界匹配。"),
+    "maps_capped": ("Maps of the first {shown} industries only: the page draws at most {budget:,} regions, "
+                    "so that it opens quickly.",
+                    "仅绘制前 {shown} 个行业的地图：为保证页面快速打开，最多绘制 {budget:,} 个地区。"),
     "map_lq": ("LQ", "区位熵"),
     "map_growth": ("Growth", "增长率"),
     "map_class": ("Cluster class", "集群类型"),
