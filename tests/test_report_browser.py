@@ -60,7 +60,21 @@ def outputs(tmp_path_factory):
     run(demo_config(str(base / "demo-out"), quiet=True))
     run(RunConfig(inputs=[str(FIXTURES / "io" / "renjiyi_urban_unit_employment_gbk.csv")],
                   out=str(base / "cn-out"), quiet=True, charts=False))
-    return {"demo": (base / "demo-out", "uk-nuts2-2013"), "china": (base / "cn-out", "cn-province")}
+    # every U.S. county, three industries, two years: the largest map the page draws
+    import polars as pl
+
+    from lqcalc.config import ReadOptions
+
+    counties = sorted(boundaries.codes("us-county"))
+    cells = [(c, f"ind{i}", y, float((k * 7919 + i * 104729 + y) % 997 + 1))
+             for k, c in enumerate(counties) for i in range(3) for y in (2019, 2023)]
+    src = base / "counties.parquet"
+    pl.DataFrame(cells, schema=["region", "industry", "year", "value"], orient="row").write_parquet(src)
+    run(RunConfig(inputs=[str(src)], out=str(base / "us-out"), quiet=True, charts=False,
+                  read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
+                                   value_cols=["value"])))
+    return {"demo": (base / "demo-out", "uk-nuts2-2013"), "china": (base / "cn-out", "cn-province"),
+            "us-counties": (base / "us-out", "us-county")}
 
 
 def _open(browser, page_path: Path):
@@ -93,7 +107,7 @@ def _not_blank(png: bytes, min_colours: int = 8, min_ink: float = 0.02) -> None:
     assert len(colours) >= min_colours and ink >= min_ink, (len(colours), ink)
 
 
-@pytest.mark.parametrize("which", ["demo", "china"])
+@pytest.mark.parametrize("which", ["demo", "china", "us-counties"])
 def test_report_opens_offline_and_draws_every_shape(browser, outputs, which):
     out, scheme = outputs[which]
     page, problems, requests = _open(browser, out / "report.html")
