@@ -95,6 +95,8 @@ def map_sections(tables: Mapping[str, pl.LazyFrame], manifest: Mapping[str, Any]
     ).sort(["s", "industry"], descending=[True, False], nulls_last=True).collect()
     present = sizes["industry"].to_list()
     wanted = [c for c in (manifest.get("settings", {}).get("chart_industries") or []) if c in present]
+    counts = lf.select(pl.col(_COLUMN[k]).is_not_null().sum().alias(k) for k in kinds).collect().row(0, named=True)
+    kinds = tuple(k for k in kinds if counts[k])   # e.g. no growth in a single-year table
     per_industry = max(1, len(drawn) * len(kinds))
     n_maps = max(1, min(MAP_INDUSTRIES, MAP_BUDGET // per_industry))
     industries = (wanted or present)[:n_maps]
