@@ -16,16 +16,6 @@ PROVINCES = FIXTURES / "io" / "renjiyi_urban_unit_employment_gbk.csv"
 
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory):
-    from lqcalc.demo import demo_config
-    from lqcalc.pipeline import run
-
-    out = tmp_path_factory.mktemp("report") / "demo-out"
-    run(demo_config(str(out), quiet=True))
-    return out
-
-
-@pytest.fixture(scope="module")
 def china_out(tmp_path_factory):
     from lqcalc.config import RunConfig
     from lqcalc.pipeline import run

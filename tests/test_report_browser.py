@@ -51,13 +51,11 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def outputs(tmp_path_factory, demo_out):
     from lqcalc.config import RunConfig
-    from lqcalc.demo import demo_config
     from lqcalc.pipeline import run
 
     base = tmp_path_factory.mktemp("browser")
-    run(demo_config(str(base / "demo-out"), quiet=True))
     run(RunConfig(inputs=[str(FIXTURES / "io" / "renjiyi_urban_unit_employment_gbk.csv")],
                   out=str(base / "cn-out"), quiet=True, charts=False))
     # every U.S. county, three industries, two years: the largest map the page draws
@@ -73,7 +71,7 @@ def outputs(tmp_path_factory):
     run(RunConfig(inputs=[str(src)], out=str(base / "us-out"), quiet=True, charts=False,
                   read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
                                    value_cols=["value"])))
-    return {"demo": (base / "demo-out", "uk-nuts2-2013"), "china": (base / "cn-out", "cn-province"),
+    return {"demo": (demo_out, "uk-nuts2-2013"), "china": (base / "cn-out", "cn-province"),
             "us-counties": (base / "us-out", "us-county")}
 
 
