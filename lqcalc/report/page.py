@@ -24,8 +24,6 @@ from lqcalc.report.text import t
 
 #: rows of a table shown in the page at most (the CSV files in summary/ have them all)
 TOP_ROWS = 20
-#: industries mapped at most (the charted ones, else the largest)
-MAP_INDUSTRIES = 4
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 HIDDEN = ("unit", "null_reason", "strong_cluster", "class_threshold", "ci_cluster", "class_quadrant",
