@@ -196,6 +196,7 @@ def _register_optional() -> None:
         ("lqcalc.cli_import", "import_command", "import"),
         ("lqcalc.cli_validate", "validate_command", "validate"),
         ("lqcalc.cli_sql", "sql_command", "sql"),
+        ("lqcalc.cli_report", "report_command", "report"),
     ):
         if importlib.util.find_spec(module) is None:
             continue

@@ -22,3 +22,14 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory):
+    """The output directory of ``lqcalc demo`` (run once per test session; read it, don't change it)."""
+    from lqcalc.demo import demo_config
+    from lqcalc.pipeline import run
+
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
+    run(demo_config(str(out), quiet=True))
+    return out

@@ -201,3 +201,24 @@ def test_weights_from_the_boundaries_of_the_maps(monkeypatch):
     assert all(len(v) == 2 for v in w.w.neighbors.values())
     none, reason = spatial_weights(["110000", "UKI3"], settings, None)
     assert none is None and "not a boundary scheme" in reason
+
+
+def test_shipped_uk_boundaries_give_the_queen_neighbours_of_the_weights_file():
+    """The real boundary path: the demo's NUTS 2 codes are recognised, joined to the shipped
+    shapes by code, and their queen contiguity is the neighbour list of the fixture."""
+    import csv
+
+    import polars as pl
+
+    from lqcalc.metrics.clusters import cluster_settings
+    from lqcalc.tables.spatial import spatial_weights
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "samples" / "uk-bres" / "bres_nuts2_segments_2015_2018.csv"
+    codes = sorted(pl.read_csv(sample, columns=["region"], infer_schema=False)["region"].unique().to_list())
+    w, reason = spatial_weights(codes, cluster_settings({}), None)
+    assert reason is None and sorted(w.ids) == codes and len(codes) == 39
+    assert "queen contiguity" in w.source and w.islands == []
+    with open(FIXTURES / "uk_nuts2_2013_queen.csv", newline="") as fh:
+        expected = {(r["region"], r["neighbor"]) for r in csv.DictReader(fh)}
+    got = {(a, b) for a, nb in w.w.neighbors.items() for b in nb}
+    assert got == expected

@@ -23,8 +23,10 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                           charts: bool = True, quiet: bool | None = None,
                           top_industries: int = 4, industries: list[str] | None = None,
                           chart_process: "ChartProcess | None" = None, source: str | None = None,
-                          industry_names: dict[str, str] | None = None) -> dict[str, Any]:
-    """Write ``lqcalc.duckdb``, ``summary/`` and (unless ``charts`` is false) ``charts/``.
+                          industry_names: dict[str, str] | None = None,
+                          manifest: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Write ``lqcalc.duckdb``, ``summary/``, (unless ``charts`` is false) ``charts/``, and
+    (when given the run's ``manifest``) ``report.html``.
 
     Parameters
     ----------
@@ -56,6 +58,10 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         The data source named in the chart footers.
     industry_names : dict, optional
         Chart titles of industry codes that have no ``industry_name`` in the tables.
+    manifest : dict, optional
+        The run's manifest so far (inputs, rows, validation): ``report.html``
+        (:func:`lqcalc.report.write_report`) is written last, with the charts, in Chinese
+        when ``lang`` is ``zh`` or the region names are Chinese, else in English.
 
     Returns
     -------
@@ -120,4 +126,11 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         job.wait()
         timings["summary"] += time.perf_counter() - t
     timings["summary"] = round(timings["summary"], 4)
+    if manifest is not None:
+        from lqcalc.report import write_report
+
+        t = time.perf_counter()
+        note("• writing report.html …", quiet)
+        write_report(out_dir, lang="zh" if lang == "zh" else None, manifest=manifest, summary=built)
+        timings["report"] = round(time.perf_counter() - t, 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}

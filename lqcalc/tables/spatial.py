@@ -40,9 +40,7 @@ def spatial_weights(codes: list[str], settings: dict[str, Any], weights_file: st
 
     if weights_file:
         return gw.read_weights(weights_file), None
-    if importlib.util.find_spec("lqcalc.geo.boundaries") is None:
-        return None, "no boundary data in this installation: give a weights file (--weights)"
-    from lqcalc.geo import boundaries
+    boundaries = importlib.import_module("lqcalc.geo.boundaries")   # the shapes the maps draw
 
     scheme = boundaries.detect_scheme(codes)
     if scheme is None:

@@ -1,0 +1,89 @@
+"""The page itself: ``report.html`` rendered with Jinja2 and written atomically, with a subset
+of the shipped Chinese font inlined (:func:`write_report`, :func:`render`)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+REPORT = "report.html"
+_MARK = "/*lqcalc-font*/"
+
+
+def _font_css(html: str) -> str:
+    """``@font-face`` of the shipped Noto Sans SC cut to the characters of the page."""
+    from lqcalc.output.charts import cjk_font_path
+
+    chars = set(re.sub(r"<[^>]*>", "", html))
+    cjk = "".join(sorted(c for c in chars if ord(c) > 0x2e7f))
+    path = cjk_font_path()
+    if not cjk or path is None:
+        return ""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    opts = subset.Options()
+    opts.flavor = "woff"
+    opts.name_IDs = ["*"]
+    font = TTFont(str(path), lazy=True)
+    sub = subset.Subsetter(opts)
+    sub.populate(text=cjk)
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face {{ font-family: "lqcalc-cjk"; src: url(data:font/woff;base64,{data}) format("woff"); '
+            'unicode-range: U+2E80-FFFF; font-display: block; }')
+
+
+def render(context: Mapping[str, Any]) -> str:
+    """The page for a :func:`lqcalc.report.page.context`."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("lqcalc.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    page = env.get_template("report.html.j2").render(**context, font_css=_MARK)
+    return page.replace(_MARK, _font_css(page), 1)
+
+
+def write_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping[str, Any] | None = None,
+                 summary: Mapping[str, Any] | None = None) -> Path:
+    """Write ``out_dir/report.html`` and return its path.
+
+    Parameters
+    ----------
+    out_dir : path
+        An output directory of ``lqcalc run`` (or the temporary one the run is writing).
+    lang : {"en", "zh"}, optional
+        Language of the page; by default Chinese when the region or industry names are.
+    manifest : dict, optional
+        The run's manifest (read from ``manifest.json`` when not given).
+    summary : dict of polars.DataFrame, optional
+        The summary tables with plain column names
+        (:func:`lqcalc.output.summary.summary_tables`) when the caller has them already;
+        else they are built from scans of the Parquet files.
+    """
+    from lqcalc.report.page import context, detect_lang, read_json, scans
+
+    out = Path(out_dir)
+    tables = scans(out)
+    report = read_json(out / "validation.json")
+    if manifest is None:
+        manifest = read_json(out / "manifest.json")
+    if summary is None:
+        from lqcalc.output.summary import summary_tables
+
+        summary = summary_tables(tables, report=report or None)
+    lang = lang or detect_lang(tables)
+    html = render(context(out, tables, summary, manifest, report, lang))
+    path = out / REPORT
+    tmp = path.with_name(f".{REPORT}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, path)   # a reader never sees half a page
+    return path
