@@ -27,17 +27,12 @@ import pandas_impl  # noqa: E402
 import polars_impl  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    from lqcalc.config import ReadOptions, RunConfig
+def write_outputs(data: Path, d: Path, ref: str | None, tot: str | None, duckdb: bool = True) -> None:
+    """lqcalc's indicator and growth tables and each contender's, of ``data``, under ``d``."""
     from lqcalc.builder import build_tables
+    from lqcalc.config import ReadOptions, RunConfig
     from lqcalc.io import read_inputs
     from lqcalc.totals import attach_totals
-
-    d = tmp_path_factory.mktemp("bench")
-    data = d / "tiny.parquet"
-    facts = generate.generate(generate.SIZES["tiny"], data)
-    ref, tot = generate.REFERENCE_REGION, generate.TOTAL_INDUSTRY
 
     opts = ReadOptions(region_col="region", industry_col="industry", year_col="year", value_cols=["employment"])
     tidy, _ = read_inputs([str(data)], opts)
@@ -45,14 +40,21 @@ def outputs(tmp_path_factory):
     (d / "lqcalc").mkdir()
     for name in ("indicators", "growth"):
         tables[name].write_parquet(d / "lqcalc" / f"{name}.parquet")
-
     lq, growth = pandas_impl.compute(pandas_impl.load(data), ref, tot)
     (d / "pandas").mkdir()
     lq.to_parquet(d / "pandas" / "lq.parquet", index=False)
     growth.to_parquet(d / "pandas" / "growth.parquet", index=False)
-
-    duckdb_impl.compute(data, d / "duckdb", ref, tot)
+    if duckdb:
+        duckdb_impl.compute(data, d / "duckdb", ref, tot)
     polars_impl.compute(data, d / "polars", ref, tot)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bench")
+    data = d / "tiny.parquet"
+    facts = generate.generate(generate.SIZES["tiny"], data)
+    write_outputs(data, d, generate.REFERENCE_REGION, generate.TOTAL_INDUSTRY)
     return d, facts
 
 
@@ -98,11 +100,6 @@ def test_lq_growth_and_shift_share_agree(outputs, contender):
 def test_flat_table_contenders_agree(tmp_path):
     """A flat table (no reference or total rows; the default run): the denominators are sums in
     every implementation, and pandas' and polars' LQ, growth, CAGR and shift-share equal lqcalc's."""
-    from lqcalc.config import ReadOptions, RunConfig
-    from lqcalc.builder import build_tables
-    from lqcalc.io import read_inputs
-    from lqcalc.totals import attach_totals
-
     size = generate.Size(regions=30, leaves=40, years=3, flat=True)
     data = tmp_path / "flat.parquet"
     facts = generate.generate(size, data)
@@ -110,17 +107,7 @@ def test_flat_table_contenders_agree(tmp_path):
     assert df.height == facts["rows"] == 30 * 40 * 3
     assert generate.REFERENCE_REGION not in df["region"] and generate.TOTAL_INDUSTRY not in df["industry"]
 
-    opts = ReadOptions(region_col="region", industry_col="industry", year_col="year", value_cols=["employment"])
-    tidy, _ = read_inputs([str(data)], opts)
-    tables = build_tables(attach_totals(tidy, None, None).base, RunConfig())
-    (tmp_path / "lqcalc").mkdir()
-    for name in ("indicators", "growth"):
-        tables[name].write_parquet(tmp_path / "lqcalc" / f"{name}.parquet")
-    lq, growth = pandas_impl.compute(pandas_impl.load(data), None, None)
-    (tmp_path / "pandas").mkdir()
-    lq.to_parquet(tmp_path / "pandas" / "lq.parquet", index=False)
-    growth.to_parquet(tmp_path / "pandas" / "growth.parquet", index=False)
-    polars_impl.compute(data, tmp_path / "polars", None, None)
+    write_outputs(data, tmp_path, None, None, duckdb=False)   # the SQL needs explicit reference rows
     res = agree.agree(tmp_path / "lqcalc", tmp_path / "pandas", None, polars=tmp_path / "polars")
     assert res["ok"], res
     for name in ("pandas", "polars"):
