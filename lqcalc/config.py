@@ -61,17 +61,22 @@ class RunConfig:
     spatial: bool = False              # spatial table and the LISA rule of clusters (--spatial)
     weights: str | None = None         # spatial weights file (.gal, .gwt, .csv region,neighbor[,weight])
     lang: str = "en"
+    #: whether ``lang`` was asked for (``--lang`` or the file) rather than left at its default:
+    #: report.html then takes it instead of the language of the region names
+    lang_given: bool = field(default=False, repr=False)
     charts: bool = True
     chart_industries: list[str] = field(default_factory=list)   # industries to chart (default: the largest)
     chart_industry_names: dict[str, str] = field(default_factory=dict)   # chart titles of codes without a name
     quiet: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        d = dataclasses.asdict(self)
+        d.pop("lang_given")
+        return d
 
 
 _READ_FIELDS = {f.name for f in dataclasses.fields(ReadOptions)}
-_RUN_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"read"}
+_RUN_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"read", "lang_given"}
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:
@@ -146,6 +151,7 @@ def build_config(file_settings: dict[str, Any], cli_settings: dict[str, Any],
     for key in ("intensity", "targets", "inputs", "tables"):
         if key in run_kwargs and isinstance(run_kwargs[key], str):
             run_kwargs[key] = [run_kwargs[key]]
+    run_kwargs["lang_given"] = "lang" in run_kwargs
     cfg = RunConfig(read=ReadOptions(**read_kwargs), **run_kwargs)
     if cfg.on_invalid not in ("fail", "quarantine"):
         raise UsageError(f"--on-invalid must be 'fail' or 'quarantine', not {cfg.on_invalid!r}")

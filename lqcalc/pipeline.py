@@ -326,7 +326,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                                        industries=cfg.chart_industries or None, chart_process=chart_process,
                                        industry_names=cfg.chart_industry_names or None,
                                        source=", ".join(Path(p).name for p in cfg.inputs),
-                                       manifest=manifest)
+                                       manifest=manifest, report_lang=cfg.lang if cfg.lang_given else None)
         manifest["outputs"] = outputs
         manifest["empty_tables"] = empty_tables(outputs, manifest["settings"], years)
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())

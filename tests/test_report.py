@@ -133,3 +133,17 @@ def test_report_of_a_large_output_stays_small(tmp_path):
     assert (out / "report.html").stat().st_size < 4_000_000
     assert len(re.findall(r"<tr>", page)) < 200
     write_report(out)   # rebuilt from the directory alone
+
+
+def test_lang_asked_for_beats_the_language_of_the_names(cli, tmp_path):
+    """`lqcalc run --lang en` of a Chinese export gives an English page; without --lang the
+    page follows the region names (Chinese), and the summaries stay English by default."""
+    out = tmp_path / "en"
+    r = cli("run", PROVINCES, "--out", out, "--lang", "en", "--no-charts", "--quiet")
+    assert r.exit_code == 0, r.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in page and 'lang="zh-CN"' not in page
+    import json
+
+    assert json.loads((out / "manifest.json").read_text())["settings"]["lang"] == "en"
+    assert "lang_given" not in json.loads((out / "manifest.json").read_text())["settings"]

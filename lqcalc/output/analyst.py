@@ -24,7 +24,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                           top_industries: int = 4, industries: list[str] | None = None,
                           chart_process: "ChartProcess | None" = None, source: str | None = None,
                           industry_names: dict[str, str] | None = None,
-                          manifest: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                          manifest: Mapping[str, Any] | None = None,
+                          report_lang: str | None = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/``, (unless ``charts`` is false) ``charts/``, and
     (when given the run's ``manifest``) ``report.html``.
 
@@ -60,8 +61,11 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         Chart titles of industry codes that have no ``industry_name`` in the tables.
     manifest : dict, optional
         The run's manifest so far (inputs, rows, validation): ``report.html``
-        (:func:`lqcalc.report.write_report`) is written last, with the charts, in Chinese
-        when ``lang`` is ``zh`` or the region names are Chinese, else in English.
+        (:func:`lqcalc.report.write_report`) is written last, with the charts, in
+        ``report_lang`` when given, else in Chinese when ``lang`` is ``zh`` or the region
+        names are Chinese, else in English.
+    report_lang : {"en", "zh"}, optional
+        The language asked for (``lqcalc run --lang en`` gives an English page of Chinese data).
 
     Returns
     -------
@@ -131,6 +135,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
 
         t = time.perf_counter()
         note("• writing report.html …", quiet)
-        write_report(out_dir, lang="zh" if lang == "zh" else None, manifest=manifest, summary=built)
+        write_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None), manifest=manifest,
+                     summary=built)
         timings["report"] = round(time.perf_counter() - t, 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}
