@@ -72,8 +72,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     dict
         ``database`` (path), ``summary`` (folder), ``charts`` (list of paths) and ``timings``
         (seconds per step), for the manifest. A large workbook (``summary.xlsx``) is written
-        by a second process while the charts are drawn here; ``summary`` counts the time
-        spent waiting for it after the charts. With a chart process, ``charts`` is its
+        by a second process while the charts and ``report.html`` are made; ``summary`` counts
+        the time spent waiting for it at the end. With a chart process, ``charts`` is its
         drawing time and ``charts_waited`` the time this process waited for it.
     """
     from lqcalc.output.duckdb_db import write_database
@@ -101,8 +101,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         note("• writing summary tables …", quiet)
         built, sheets = write_summary_files(out_dir, tables, lang)
         workbook = out_dir / SUMMARY_DIR / WORKBOOK
-        if charts and beside is None and cells(sheets) > BACKGROUND_CELLS:
-            job = start_workbook(workbook, sheets)  # written beside the charts
+        if cells(sheets) > BACKGROUND_CELLS:
+            job = start_workbook(workbook, sheets)  # written beside the charts and report.html
         else:
             write_workbook(workbook, sheets)
         timings["summary"] = time.perf_counter() - t
@@ -119,6 +119,14 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                                        industries=industries, by_region=built.get("growth_by_region"), source=source,
                                        industry_names=industry_names)
             timings["charts"] = round(time.perf_counter() - t, 4)
+        if manifest is not None:   # last: the page shows the charts
+            from lqcalc.report import write_report
+
+            t = time.perf_counter()
+            note("• writing report.html …", quiet)
+            write_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None), manifest=manifest,
+                         summary=built)
+            timings["report"] = round(time.perf_counter() - t, 4)
     except BaseException:
         if job is not None:
             job.cancel()
@@ -130,12 +138,4 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         job.wait()
         timings["summary"] += time.perf_counter() - t
     timings["summary"] = round(timings["summary"], 4)
-    if manifest is not None:
-        from lqcalc.report import write_report
-
-        t = time.perf_counter()
-        note("• writing report.html …", quiet)
-        write_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None), manifest=manifest,
-                     summary=built)
-        timings["report"] = round(time.perf_counter() - t, 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}

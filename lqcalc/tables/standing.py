@@ -47,24 +47,23 @@ def single_measures(base: pl.DataFrame) -> dict[str, str | None]:
     """
     coded = "_ic" in base.columns and "_mc" in base.columns
     ikey, mkey = ("_ic", "_mc") if coded else ("industry", "measure")
-    # at most two distinct industries per measure are looked at: that is enough to decide
+    # two industries differ when the smallest and the largest code differ (min / max are
+    # cheap aggregations; a set of distinct codes per measure is not)
+    leaf = pl.col(ikey).filter(~pl.col("is_total_industry") & pl.col("industry").is_not_null())
     stats = (base.lazy().filter(~pl.col("is_reference_region"))
              .group_by(pl.col(mkey).alias("_key"))
-             .agg(pl.col("measure").first(),
-                  pl.col(ikey).filter(~pl.col("is_total_industry") & pl.col("industry").is_not_null())
-                  .unique().head(2).alias("_codes"),
+             .agg(pl.col("measure").first(), leaf.min().alias("_lo"), leaf.max().alias("_hi"),
                   pl.col("industry").filter(~pl.col("is_total_industry")).drop_nulls().first().alias("first"),
                   pl.col("is_total_industry").any().alias("has_total"))
              .collect())
     out: dict[str, str | None] = {}
-    for m, codes, first, has_total in stats.select("measure", "_codes", "first", "has_total").sort("measure").iter_rows():
-        parts = [first] if len(codes) == 1 else codes
+    for m, lo, hi, first, has_total in stats.select("measure", "_lo", "_hi", "first", "has_total").sort("measure").iter_rows():
         if m is None:
             continue
-        if not parts:
+        if lo is None:
             out[m] = None
-        elif len(parts) == 1 and not has_total:
-            out[m] = parts[0]
+        elif lo == hi and not has_total:
+            out[m] = first
     return out
 
 
