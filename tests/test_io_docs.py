@@ -40,17 +40,24 @@ def _files(where: Path) -> None:
     shutil.copytree(ROOT / "data" / "samples", where / "data" / "samples")
 
 
+def _invoke(runner: CliRunner, line: str, tmp_path: Path):
+    """Run one documented command (``run`` without charts, into a fresh ``out``): its
+    arguments and click's result."""
+    args = shlex.split(line)[1:]
+    if args[0] == "run":
+        args.append("--no-charts")
+    shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    r = runner.invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0, f"{line}\n{r.output}"
+    return args, r
+
+
 def test_every_command_of_the_page_runs_and_writes_numbers(tmp_path, monkeypatch):
     _files(tmp_path)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     for line in _commands("input-files.en.md"):
-        args = shlex.split(line)[1:]
-        if args[0] == "run":
-            args.append("--no-charts")
-        shutil.rmtree(tmp_path / "out", ignore_errors=True)
-        r = runner.invoke(main, args, catch_exceptions=False)
-        assert r.exit_code == 0, f"{line}\n{r.output}"
+        args, r = _invoke(runner, line, tmp_path)
         if args[0] == "run":
             ind = pl.read_parquet(tmp_path / "out" / "indicators.parquet")
             assert ind.height > 0, line
@@ -70,12 +77,7 @@ def test_readme_examples_on_nbs_exports_write_non_empty_tables(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     for line in lines:
-        args = shlex.split(line)[1:]
-        if args[0] == "run":
-            args.append("--no-charts")
-        shutil.rmtree(tmp_path / "out", ignore_errors=True)
-        r = runner.invoke(main, args, catch_exceptions=False)
-        assert r.exit_code == 0, f"{line}\n{r.output}"
+        args, r = _invoke(runner, line, tmp_path)
         if args[0] == "run":
             ind = pl.read_parquet(tmp_path / "out" / "indicators.parquet")
             growth = pl.read_parquet(tmp_path / "out" / "growth.parquet")
