@@ -28,9 +28,8 @@ def _load(name: str, results: Path) -> dict:
 
 
 def _run(res: dict, name: str) -> dict | None:
-    """A contender's result when it finished (``default-run`` was called ``lqcalc`` before)."""
-    c = res.get("contenders", {})
-    r = c.get(name) or (c.get("lqcalc") if name == "default-run" else None)
+    """A contender's result when it finished."""
+    r = res.get("contenders", {}).get(name)
     return r if r and r.get("exit_code") == 0 else None
 
 

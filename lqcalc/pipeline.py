@@ -333,7 +333,6 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         manifest["write_timings"] = extras.get("timings", {})
         manifest["timings"] = stages.done()   # what is left (the manifest, the final rename) takes milliseconds
         write_manifest(tmp / "manifest.json", manifest)
-    manifest["timings"] = stages.done()
     stages.close()
     out = Path(cfg.out)
     tables_out = {name: pl.scan_parquet(out / f"{name}.parquet") for name in [*TABLE_NAMES, *OPTIONAL_TABLE_NAMES] if (out / f"{name}.parquet").exists()}
