@@ -52,7 +52,14 @@ def measure(repeat: int = 7, workdir: Path | None = None, warm: bool = True) -> 
     manifest: dict = {}
     try:
         if warm:
-            timed(exe + ["demo", "--out", str(work / "warm"), "--quiet"])  # file caches, .pyc files
+            # byte-compiled modules, as `pip install` leaves them (PYTHONDONTWRITEBYTECODE, set
+            # on some machines, would otherwise make every run compile lqcalc's sources again)
+            import compileall
+
+            import lqcalc
+
+            compileall.compile_dir(str(Path(lqcalc.__file__).parent), quiet=1)
+            timed(exe + ["demo", "--out", str(work / "warm"), "--quiet"])  # file caches
         for _ in range(max(1, repeat)):
             for kind, extra in (("charts", []), ("no_charts", ["--no-charts"])):
                 out = work / kind

@@ -88,20 +88,21 @@ def test_point_labels_do_not_overlap_and_stay_inside(demo):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     import lqcalc.output.charts as charts
+    import lqcalc.output.drawing as drawing
 
     figs = []
-    real = charts.save
+    real = drawing.save
 
     def keep(fig, canvas, base):
         figs.append(fig)
         return real(fig, canvas, base)
 
     tables = {n: pl.scan_parquet(demo["en"] / f"{n}.parquet") for n in ("indicators", "growth", "clusters")}
-    charts.save = keep
+    drawing.save = keep
     try:
         charts.write_charts(demo["en"].parent / "again", tables, "en", industries=["services_creative"], quiet=True)
     finally:
-        charts.save = real
+        drawing.save = real
     fig = figs[0]
     ax = fig.axes[0]
     renderer = FigureCanvasAgg(fig).get_renderer() if not isinstance(fig.canvas, FigureCanvasAgg) else fig.canvas.get_renderer()

@@ -214,7 +214,9 @@ def test_bubble_charts_draw_the_largest_regions_and_say_so(tmp_path, monkeypatch
     sub = data["bubble"].filter(pl.col("industry") == data["industries"][0])
     assert sub.height == 10
     figures = []
-    monkeypatch.setattr(charts, "save", lambda fig, canvas, base: figures.append(fig) or [base])
+    import lqcalc.output.drawing as drawing
+
+    monkeypatch.setattr(drawing, "save", lambda fig, canvas, base: figures.append(fig) or [base])
     charts.bubble_chart(sub, "x", 2015, 2018, "employment", "en", tmp_path / "all")
     charts.bubble_chart(sub, "x", 2015, 2018, "employment", "en", tmp_path / "four", max_points=4)
     notes = [[line for t in fig.texts for line in t.get_text().split("\n")] for fig in figures]   # the footer

@@ -86,7 +86,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     beside = None
     if chart_process is not None:
         if charts and (out_dir / "indicators.parquet").is_file():
-            chart_process.submit(out_dir, lang, top_industries, industries, source, industry_names)
+            chart_process.plan(out_dir, tables, lang=lang, top_industries=top_industries, industries=industries,
+                               source=source, industry_names=industry_names)
             beside = chart_process
         else:
             chart_process.close()
@@ -106,11 +107,23 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         else:
             write_workbook(workbook, sheets)
         timings["summary"] = time.perf_counter() - t
+        finish_report = None
+        if manifest is not None and beside is not None:
+            # the page but its charts, worked out while the charts are drawn
+            from lqcalc.report import prepare_report
+
+            t = time.perf_counter()
+            finish_report = prepare_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None),
+                                           manifest=manifest, summary=built)
+            timings["report"] = time.perf_counter() - t
         t = time.perf_counter()
         if beside is not None:
             note("• drawing charts …", quiet)
             chart_paths, drawn = beside.wait()
             timings["charts"] = drawn.get("drawing", 0.0)
+            timings["charts_warm_up"] = drawn.get("warm_up", 0.0)       # before the tables were ready
+            timings["charts_idle"] = drawn.get("waiting", 0.0)          # ready before the tables
+            timings["chart_workers"] = drawn.get("workers", 1)
             timings["charts_waited"] = round(time.perf_counter() - t, 4)
         elif charts:
             from lqcalc.output.charts import write_charts
@@ -120,13 +133,15 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                                        industry_names=industry_names)
             timings["charts"] = round(time.perf_counter() - t, 4)
         if manifest is not None:   # last: the page shows the charts
-            from lqcalc.report import write_report
-
             t = time.perf_counter()
             note("• writing report.html …", quiet)
-            write_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None), manifest=manifest,
-                         summary=built)
-            timings["report"] = round(time.perf_counter() - t, 4)
+            if finish_report is None:
+                from lqcalc.report import prepare_report
+
+                finish_report = prepare_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None),
+                                               manifest=manifest, summary=built)
+            finish_report()
+            timings["report"] = round(timings.get("report", 0.0) + time.perf_counter() - t, 4)
     except BaseException:
         if job is not None:
             job.cancel()

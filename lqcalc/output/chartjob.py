@@ -3,18 +3,21 @@
 Drawing the charts of a small run costs little; importing matplotlib, loading its fonts and
 laying out the first texts cost more than the rest of the run on an 11,000-row table. So
 :func:`start` launches ``python -m lqcalc.output.chartjob`` as soon as ``lqcalc run`` knows
-that it will draw charts: the process imports matplotlib, registers the fonts and draws a
-first, throw-away figure while the tables are read, validated and computed, then waits.
-When the tables are written, :meth:`ChartProcess.submit` hands it the output directory (one
-JSON line on its standard input) and it draws the charts from the Parquet files while this
-process writes the database and the summary tables; :meth:`ChartProcess.wait` collects the
-files written.
+that it will draw charts: the process imports matplotlib (and no polars), registers the fonts
+and draws a first, throw-away figure while the tables are read, validated and computed, then
+waits. When the tables are written, :meth:`ChartProcess.plan` works out in a thread what
+each chart shows (:func:`lqcalc.output.charts.chart_jobs`, a few hundred numbers per chart)
+while this process writes the database and the summary tables, and hands the jobs over (one
+JSON line on the process's standard input). The process then forks into one copy per core
+(:func:`workers`; Linux), each drawing its share of the charts
+(:func:`lqcalc.output.drawing.shares`); :meth:`ChartProcess.wait` collects the files written.
 
 The process writes only inside ``DIR/charts`` of the directory it is given, and only after
 :meth:`~ChartProcess.submit`. A run that fails before submitting closes the process's
 standard input (it then exits without writing anything); one that fails after it calls
-:meth:`~ChartProcess.cancel`, which stops the process before the temporary directory is
-removed. ``LQCALC_CHART_PROCESS=0`` draws the charts in the run's own process instead.
+:meth:`~ChartProcess.cancel`, which stops the process and its copies (their process group)
+before the temporary directory is removed. ``LQCALC_CHART_PROCESS=0`` draws the charts in
+the run's own process instead.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from typing import Any
 
 #: Tables the charts read (``DIR/<name>.parquet``).
 CHART_TABLES = ("indicators", "growth", "clusters")
+#: Chart processes at most (a run has about nine charts; more processes gain little).
+MAX_WORKERS = 4
 
 
 def enabled() -> bool:
@@ -53,6 +58,17 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def _kill(process: subprocess.Popen) -> None:
+    """Stop the chart process and the copies it forked (its process group)."""
+    if os.name == "posix":
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        process.kill()
+
+
 def _close(process: subprocess.Popen) -> None:
     """Let an idle process end (its standard input closed); kill one still drawing."""
     if process.poll() is not None:
@@ -65,7 +81,7 @@ def _close(process: subprocess.Popen) -> None:
             return
     except (OSError, subprocess.TimeoutExpired):
         pass
-    process.kill()
+    _kill(process)
     process.wait()
 
 
@@ -77,22 +93,54 @@ class ChartProcess:
         self.submitted = False
         self._finalizer = weakref.finalize(self, _close, process)
 
-    def submit(self, out_dir: Path, lang: str, top_industries: int, industries: list[str] | None,
-               source: str | None, industry_names: dict[str, str] | None = None) -> None:
-        """Ask for the charts of the tables in ``out_dir`` (``DIR/<name>.parquet``)."""
-        request = {"out_dir": str(Path(out_dir).absolute()), "lang": lang, "top_industries": top_industries,
-                   "industries": industries, "source": source, "industry_names": industry_names,
-                   "tables": {n: str(Path(out_dir, f"{n}.parquet").absolute()) for n in CHART_TABLES
-                              if Path(out_dir, f"{n}.parquet").is_file()}}
+    def submit(self, out_dir: Path, jobs: list[dict]) -> None:
+        """Ask for the charts ``jobs`` (:func:`lqcalc.output.charts.chart_jobs`) in ``out_dir/charts``."""
+        request = {"out_dir": str(Path(out_dir).absolute()), "jobs": jobs}
         if self.process.stdin is None:  # pragma: no cover (started with a pipe)
             raise RuntimeError("the chart process has no standard input")
-        self.process.stdin.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
-        self.process.stdin.close()
+        try:
+            self.process.stdin.write((json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8"))
+            self.process.stdin.close()
+        except OSError:   # the process has died: wait() says why
+            pass
         self.process.stdin = None   # communicate() has nothing more to send
         self.submitted = True
 
+    def plan(self, out_dir: Path, tables, **options) -> None:
+        """Work out the charts of ``tables`` (:func:`lqcalc.output.charts.chart_jobs` with
+        ``options``) in a thread of this process, then :meth:`submit` them: the queries run
+        while this process writes the database and the summaries."""
+        import threading
+
+        def work() -> None:
+            try:
+                from lqcalc.output.charts import chart_jobs
+
+                self.submit(out_dir, chart_jobs(tables, **options))
+            except BaseException as exc:   # re-raised by wait()
+                self._failed = exc
+                self.close()
+
+        self._failed: BaseException | None = None
+        self.submitted = True
+        self._planner = threading.Thread(target=work, name="lqcalc-chart-jobs", daemon=True)
+        self._planner.start()
+
+    def _join(self) -> None:
+        planner = getattr(self, "_planner", None)
+        if planner is not None:
+            planner.join()
+            self._planner = None
+            if self._failed is not None:
+                raise self._failed
+
     def wait(self) -> tuple[list[Path], dict[str, float]]:
         """The chart files written and the process's timings; :class:`RuntimeError` when it failed."""
+        try:
+            self._join()
+        except BaseException:
+            self.cancel()
+            raise
         out, err = self.process.communicate()
         self._finalizer.detach()
         if self.process.returncode != 0:
@@ -102,16 +150,19 @@ class ChartProcess:
 
     def cancel(self) -> None:
         """Stop the process (the run failed) and wait until it has."""
+        planner = getattr(self, "_planner", None)
+        if planner is not None:
+            planner.join()
+            self._planner = None
         self._finalizer.detach()
         if self.process.returncode is not None:
             return
-        if self.process.poll() is None:
-            self.process.kill()
+        _kill(self.process)   # the forked copies too, even when the first one has ended
         self.process.communicate()
 
     def close(self) -> None:
-        """End a process that was never given a directory."""
-        if not self.submitted:
+        """End a process that was never given a directory (or whose jobs could not be worked out)."""
+        if not self.submitted or getattr(self, "_failed", None) is not None:
             self._finalizer()
 
 
@@ -151,8 +202,10 @@ def _spawn() -> ChartProcess | None:
     if not enabled():
         return None
     try:
+        # its own process group, so that a run that fails stops its forked copies with it (_kill)
         process = subprocess.Popen([sys.executable, "-m", "lqcalc.output.chartjob"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(),
+                                   start_new_session=os.name == "posix")
     except OSError:
         return None
     return ChartProcess(process)
@@ -165,7 +218,7 @@ def warm_up() -> None:
 
     from matplotlib import rc_context
 
-    from lqcalc.output import figures
+    from lqcalc.output import drawing, figures  # noqa: F401 (drawing: imported before any fork)
 
     with rc_context(figures.rc()):
         fig = figures.new_figure(4, 3)
@@ -180,13 +233,72 @@ def warm_up() -> None:
         fig.savefig(io.BytesIO(), format="svg")
 
 
+def workers() -> int:
+    """Processes that draw the charts side by side: one per available core, at most
+    :data:`MAX_WORKERS`, where processes can be forked (Linux); ``LQCALC_CHART_WORKERS``
+    sets the number.
+
+    >>> 1 <= workers() <= max(MAX_WORKERS, int(os.environ.get("LQCALC_CHART_WORKERS", "1") or 1))
+    True
+    """
+    given = os.environ.get("LQCALC_CHART_WORKERS", "").strip()
+    if given.isdigit() and int(given) >= 1:
+        wanted = int(given)
+    else:
+        try:
+            wanted = min(MAX_WORKERS, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):  # pragma: no cover (not Linux)
+            wanted = 1
+    return wanted if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
+
+
+def _draw(req: dict, share: tuple[int, int]) -> list[tuple[int, str]]:
+    """Draw share ``share`` of the request's jobs; each file with its job's position."""
+    from lqcalc.output.drawing import CHARTS_DIR, draw_jobs
+
+    return [(i, str(p)) for i, p in draw_jobs(req["jobs"], Path(req["out_dir"]) / CHARTS_DIR, share=share)]
+
+
+def _draw_forked(req: dict, n: int) -> list[tuple[int, str]]:
+    """Draw the charts in this process and ``n - 1`` forked copies of it, each its share;
+    the files of all with their positions, in the order one process draws them."""
+    children = []
+    for k in range(1, n):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child; its files are checked by the parent's tests)
+            os.close(read_end)
+            code = 0
+            try:
+                answer = {"paths": _draw(req, (k, n))}
+            except BaseException:
+                import traceback
+
+                answer, code = {"error": traceback.format_exc()}, 1
+            with os.fdopen(write_end, "wb") as out:
+                out.write(json.dumps(answer).encode("utf-8"))
+            os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    paths = _draw(req, (0, n))
+    errors = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        answer = json.loads(data.decode("utf-8")) if data else {"error": "a chart process ended without an answer"}
+        if "error" in answer:
+            errors.append(answer["error"])
+        else:
+            paths += [tuple(p) for p in answer["paths"]]
+    if errors:
+        raise RuntimeError("\n".join(errors))
+    return sorted(paths)   # by position: the order of one process
+
+
 def _main() -> int:
     t0 = time.perf_counter()
     timings: dict[str, Any] = {}
-    import polars as pl
-
-    from lqcalc.output.charts import write_charts
-
     warm_up()
     timings["warm_up"] = round(time.perf_counter() - t0, 4)
     t = time.perf_counter()
@@ -196,12 +308,11 @@ def _main() -> int:
     timings["waiting"] = round(time.perf_counter() - t, 4)
     t = time.perf_counter()
     req = json.loads(line.decode("utf-8"))
-    tables = {name: pl.scan_parquet(path) for name, path in req["tables"].items()}
-    paths = write_charts(Path(req["out_dir"]), tables, req["lang"], top_industries=req["top_industries"], quiet=True,
-                         industries=req["industries"], source=req["source"],
-                         industry_names=req.get("industry_names"))
+    n = min(workers(), len(req["jobs"])) or 1
+    paths = [p for _, p in (_draw_forked(req, n) if n > 1 else _draw(req, (0, 1)))]
     timings["drawing"] = round(time.perf_counter() - t, 4)
-    sys.stdout.write(json.dumps({"paths": [str(p) for p in paths], "timings": timings}))
+    timings["workers"] = n
+    sys.stdout.write(json.dumps({"paths": paths, "timings": timings}))
     return 0
 
 

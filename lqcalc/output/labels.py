@@ -6,7 +6,10 @@ DuckDB database keep the plain column names.
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 LANGS = ("en", "zh")
 
@@ -259,11 +262,14 @@ def relabel(df: pl.DataFrame, lang: str = "en", values: tuple[str, ...] = ()) ->
 
     Headers stay unique: when two columns would get the same label the code is appended.
 
+    >>> import polars as pl
     >>> relabel(pl.DataFrame({"region": ["UKI3"], "lq": [2.0]}), "zh").columns
     ['地区代码', '区位熵 (LQ)']
     >>> relabel(pl.DataFrame({"class_nesta": ["high_growth", None, "UKI3"]}), "zh", values=("class_nesta",)).rows()
     [('高增长',), (None,), ('UKI3',)]
     """
+    import polars as pl
+
     if values:
         # one lookup per distinct value, not a Python call per row (cluster tables have millions)
         df = df.with_columns(

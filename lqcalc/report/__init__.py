@@ -12,6 +12,6 @@ The page is rendered with Jinja2 (autoescaping on): the template
 escaping region and industry names is Jinja2's job, not hand-written code.
 """
 
-from lqcalc.report.html import REPORT, render, write_report
+from lqcalc.report.html import REPORT, prepare_report, render, write_report
 
-__all__ = ["REPORT", "render", "write_report"]
+__all__ = ["REPORT", "prepare_report", "render", "write_report"]

@@ -7,7 +7,7 @@ import base64
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +44,56 @@ def _font_css(html: str) -> str:
             'unicode-range: U+2E80-FFFF; font-display: block; }')
 
 
+_templates: dict[str, Any] = {}
+
+
+def _template():
+    """The page's Jinja2 template, compiled once per process."""
+    if "page" not in _templates:
+        import jinja2
+
+        env = jinja2.Environment(loader=jinja2.PackageLoader("lqcalc.report", "templates"),
+                                 autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        _templates["page"] = env.get_template("report.html.j2")
+    return _templates["page"]
+
+
 def render(context: Mapping[str, Any]) -> str:
     """The page for a :func:`lqcalc.report.page.context`."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("lqcalc.report", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    page = env.get_template("report.html.j2").render(**context, font_css=_MARK)
+    page = _template().render(**context, font_css=_MARK)
     return page.replace(_MARK, _font_css(page), 1)
+
+
+def prepare_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping[str, Any] | None = None,
+                   summary: Mapping[str, Any] | None = None) -> Callable[[], Path]:
+    """Work out ``report.html`` but its charts; return the function that adds the charts of
+    ``out_dir/charts`` and writes the page (a run prepares the page while its charts are
+    being drawn). The parameters are those of :func:`write_report`."""
+    from lqcalc.report.page import charts, context, detect_lang, read_json, scans
+
+    out = Path(out_dir)
+    tables = scans(out)
+    report = read_json(out / "validation.json")
+    if manifest is None:
+        manifest = read_json(out / "manifest.json")
+    if summary is None:
+        from lqcalc.output.summary import summary_tables
+
+        summary = summary_tables(tables, report=report or None)
+    lang = lang or detect_lang(tables)
+    ctx = context(out, tables, summary, manifest, report, lang, with_charts=False)
+    _template()
+
+    def write() -> Path:
+        ctx["charts"] = charts(out)
+        html = render(ctx)
+        path = out / REPORT
+        tmp = path.with_name(f".{REPORT}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)   # a reader never sees half a page
+        return path
+
+    return write
 
 
 def write_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping[str, Any] | None = None,
@@ -71,21 +113,4 @@ def write_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping
         (:func:`lqcalc.output.summary.summary_tables`) when the caller has them already;
         else they are built from scans of the Parquet files.
     """
-    from lqcalc.report.page import context, detect_lang, read_json, scans
-
-    out = Path(out_dir)
-    tables = scans(out)
-    report = read_json(out / "validation.json")
-    if manifest is None:
-        manifest = read_json(out / "manifest.json")
-    if summary is None:
-        from lqcalc.output.summary import summary_tables
-
-        summary = summary_tables(tables, report=report or None)
-    lang = lang or detect_lang(tables)
-    html = render(context(out, tables, summary, manifest, report, lang))
-    path = out / REPORT
-    tmp = path.with_name(f".{REPORT}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)   # a reader never sees half a page
-    return path
+    return prepare_report(out_dir, lang, manifest, summary)()

@@ -135,8 +135,9 @@ def validation(manifest: Mapping[str, Any], report: Mapping[str, Any], lang: str
 
 
 def context(out: Path, tables: Mapping[str, pl.LazyFrame], summary: Mapping[str, pl.DataFrame],
-            manifest: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> dict:
-    """Everything the template shows, in ``lang``."""
+            manifest: Mapping[str, Any], report: Mapping[str, Any], lang: str, with_charts: bool = True) -> dict:
+    """Everything the template shows, in ``lang`` (``charts`` empty unless ``with_charts``:
+    :func:`lqcalc.report.html.prepare_report` adds them once they are drawn)."""
     from lqcalc.report.mapdata import map_sections
 
     classes = summary.get("cluster_classes")
@@ -153,7 +154,7 @@ def context(out: Path, tables: Mapping[str, pl.LazyFrame], summary: Mapping[str,
         "validation": validation(manifest, report, lang),
         "strongest": strongest(summary, lang),
         "maps": map_sections(tables, manifest, lang),
-        "charts": charts(out),
+        "charts": charts(out) if with_charts else [],
         "shift_share": shift_share(summary, lang),
         "class_counts": table(counts, lang, rows=100),
         "classes": table(classes, lang),
