@@ -23,6 +23,7 @@ the run's own process instead.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -275,9 +276,11 @@ def _draw_forked(req: dict, n: int) -> list[tuple[int, str]]:
                 import traceback
 
                 answer, code = {"error": traceback.format_exc()}, 1
-            with os.fdopen(write_end, "wb") as out:
-                out.write(json.dumps(answer).encode("utf-8"))
-            os._exit(code)
+            try:
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(json.dumps(answer).encode("utf-8"))
+            finally:
+                os._exit(code)   # never back into the parent's code
         os.close(write_end)
         children.append((pid, read_end))
     paths = _draw(req, (0, n))
@@ -309,6 +312,11 @@ def _main() -> int:
     t = time.perf_counter()
     req = json.loads(line.decode("utf-8"))
     n = min(workers(), len(req["jobs"])) or 1
+    # a short-lived process of small drawings: no cyclic garbage collection, and what the
+    # warm-up loaded kept out of it (so that forked copies share those pages, as the gc
+    # module's documentation advises before a fork)
+    gc.freeze()
+    gc.disable()
     paths = [p for _, p in (_draw_forked(req, n) if n > 1 else _draw(req, (0, 1)))]
     timings["drawing"] = round(time.perf_counter() - t, 4)
     timings["workers"] = n
