@@ -108,8 +108,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             write_workbook(workbook, sheets)
         timings["summary"] = time.perf_counter() - t
         finish_report = None
-        if manifest is not None and beside is not None:
-            # the page but its charts, worked out while the charts are drawn
+        if manifest is not None:
+            # the page but its charts, worked out before (and while) they are drawn
             from lqcalc.report import prepare_report
 
             t = time.perf_counter()
@@ -132,16 +132,11 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                                        industries=industries, by_region=built.get("growth_by_region"), source=source,
                                        industry_names=industry_names)
             timings["charts"] = round(time.perf_counter() - t, 4)
-        if manifest is not None:   # last: the page shows the charts
+        if finish_report is not None:   # last: the page shows the charts
             t = time.perf_counter()
             note("• writing report.html …", quiet)
-            if finish_report is None:
-                from lqcalc.report import prepare_report
-
-                finish_report = prepare_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None),
-                                               manifest=manifest, summary=built)
             finish_report()
-            timings["report"] = round(timings.get("report", 0.0) + time.perf_counter() - t, 4)
+            timings["report"] = round(timings["report"] + time.perf_counter() - t, 4)
     except BaseException:
         if job is not None:
             job.cancel()

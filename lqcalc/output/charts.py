@@ -26,14 +26,13 @@ from pathlib import Path
 import polars as pl
 
 from lqcalc.output.chartdata import _name_map, chart_data, largest
-from lqcalc.output.drawing import (CHARTS_DIR, SHIFT_COMPONENTS, draw_bubble, draw_jobs, draw_lq_time, draw_shift,
-                                   footer_lines, shares)
+from lqcalc.output.drawing import CHARTS_DIR, SHIFT_COMPONENTS, draw_bubble, draw_jobs, draw_lq_time, draw_shift
 from lqcalc.output.figures import FORMATS, LATIN_FONT, cjk_font_path, font_family
 from lqcalc.output.summary import _cells, _names, collect, lazy_tables
 
 __all__ = ["CHARTS_DIR", "MAX_BUBBLES", "FORMATS", "LATIN_FONT", "bubble_chart", "bubble_points", "chart_data",
-           "chart_jobs", "cjk_font_path", "font_family", "footer_lines", "largest", "lq_time_chart",
-           "lq_time_points", "shares", "shift_points", "shift_share_chart", "slug", "write_charts"]
+           "chart_jobs", "cjk_font_path", "font_family", "largest", "lq_time_chart", "lq_time_points", "shift_points",
+           "shift_share_chart", "slug", "write_charts"]
 
 #: Regions drawn in a bubble chart at most (the largest by value): beyond a few hundred the
 #: bubbles only cover each other, and drawing and labelling slow down (3,200 U.S. counties).
