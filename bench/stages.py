@@ -17,7 +17,7 @@ memory:
 
 Usage::
 
-    python bench/stages.py INPUT.parquet [--json OUT.json] [--gx] [--partition-rows N]
+    python bench/stages.py INPUT.parquet [--json OUT.json] [--gx] [--flat] [--partition-rows N]
 """
 
 from __future__ import annotations
@@ -68,8 +68,12 @@ def time_table_functions() -> dict[str, float]:
     return spent
 
 
-def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> dict:
-    """Run the stages on ``path`` and return timings (seconds), rates and peak memory."""
+def measure(path: Path, gx: bool = False, partition_rows: int | None = None, flat: bool = False) -> dict:
+    """Run the stages on ``path`` and return timings (seconds), rates and peak memory.
+
+    ``flat``: the table has no reference region or total industry rows (the ``5M`` size):
+    denominators are sums, as in ``lqcalc run`` without those options.
+    """
     import polars as pl
 
     from lqcalc.builder import TableBuilder
@@ -84,7 +88,8 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None) -> 
 
     cfg = RunConfig(inputs=[str(path)], read=ReadOptions(region_col="region", industry_col="industry", year_col="year",
                                                          value_cols=["employment"]),
-                    reference_region=REFERENCE_REGION, total_industry=TOTAL_INDUSTRY, quiet=True, charts=False,
+                    reference_region=None if flat else REFERENCE_REGION,
+                    total_industry=None if flat else TOTAL_INDUSTRY, quiet=True, charts=False,
                     gx=gx, partition_rows=partition_rows or DEFAULT_PARTITION_ROWS)
     res: dict = {"input": str(path), "times": {}, "peak_mb_after": {}}
     T: dict[str, float] = {}
@@ -172,9 +177,10 @@ def main() -> None:
     ap.add_argument("input", type=Path)
     ap.add_argument("--json", type=Path, help="write the result here as well")
     ap.add_argument("--gx", action="store_true", help="also run the Great Expectations suite")
+    ap.add_argument("--flat", action="store_true", help="no reference region or total industry rows (size 5M)")
     ap.add_argument("--partition-rows", type=int, help="rows per partition (default: lqcalc's)")
     args = ap.parse_args()
-    res = measure(args.input, gx=args.gx, partition_rows=args.partition_rows)
+    res = measure(args.input, gx=args.gx, partition_rows=args.partition_rows, flat=args.flat)
     text = json.dumps(res, indent=2)
     if args.json:
         args.json.write_text(text)
