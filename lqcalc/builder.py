@@ -120,10 +120,24 @@ class TableBuilder:
         >>> TableBuilder(RunConfig(), years=[2018, 2019, 2020], measures=["emp"]).needs((2019,))
         True
         """
+        return bool(self.needed_years(years))
+
+    def needed_years(self, years: tuple | list) -> list:
+        """The years of a partition of ``years`` that contribute a row to a table asked for
+        (all of them but for ``--tables growth``, see :meth:`needs`): the run computes the
+        denominators of these years only (a partition of 2017-2020 for growth 2017-2021:
+        one year of four).
+
+        >>> cfg = RunConfig(tables=["growth"])
+        >>> TableBuilder(cfg, years=[2018, 2019, 2020], measures=["emp"]).needed_years((2018, 2019))
+        [2018]
+        >>> TableBuilder(RunConfig(), years=[2018, 2019, 2020], measures=["emp"]).needed_years((2018, 2019))
+        [2018, 2019]
+        """
         if self.computed != {"growth"} or self.targets or self.periods.height == 0:
-            return True
+            return list(years)
         used = set(self.periods["start_year"].to_list()) | set(self.periods["end_year"].to_list())
-        return any(y is None or y in used for y in years)
+        return [y for y in years if y is None or y in used]
 
     def last_rows(self, name: str, years: tuple | list) -> bool:
         """Whether a partition of these ``years`` gives the last rows of table ``name``:

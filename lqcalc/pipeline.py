@@ -257,11 +257,13 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             stages.start("indicators", "computing indicators")
             if builder is None:
                 builder = TableBuilder(cfg, years=years, measures=measures)
-            if not builder.needs(part.years):
+            needed = builder.needed_years(part.years)
+            if not needed:
                 continue  # validated and kept in tidy, but no table asked for reads these years
             # integer codes first: the denominators' windows and every table group on them
             coded = all(c in good.columns for c in CODES.values())   # the rules' codes of the labels
-            totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry)
+            totals = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry,
+                                   years=None if len(needed) == len(part.years) else needed)
             del good
             resolved.setdefault("reference_region", totals.reference_region)
             resolved.setdefault("total_industry", totals.total_industry)
