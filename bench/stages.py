@@ -13,7 +13,9 @@ memory:
   ``denominators`` this is the "LQ stage" whose rows per second are reported;
 * ``tables``: every output table (:class:`lqcalc.builder.TableBuilder`), with the time of
   each table function (``indicator_table``, ``growth_table``, ...) from a timer around it;
-* ``write``: the Parquet files the run writes (tidy + tables, appended per partition).
+* ``write``: the Parquet files the run writes (tidy + tables, appended per partition), in
+  this thread (the run writes them in two writer threads), and the time of each table's
+  writes (``table_writes``).
 
 Usage::
 
@@ -82,6 +84,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     from lqcalc.io.source import DEFAULT_PARTITION_ROWS, open_source
     from lqcalc.metrics import lq as lqm
     from lqcalc.output.appender import TableAppender
+    from lqcalc.pipeline import _label_codes
     from lqcalc.totals import attach_totals
 
     spent = time_table_functions()
@@ -96,6 +99,11 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
 
     def add(stage: str, t0: float) -> None:
         T[stage] = T.get(stage, 0.0) + time.perf_counter() - t0
+
+    writes: dict[str, float] = {}
+
+    def wrote(table: str, t0: float) -> None:
+        writes[table] = writes.get(table, 0.0) + time.perf_counter() - t0
 
     if gx:
         t = time.perf_counter()
@@ -113,6 +121,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)
     gate = PartitionGate(cfg, context)
+    labels = {c: context.labels.get(c, ()) for c in ("region", "industry")}
     add("validate", t)
     builder = TableBuilder(cfg, years=years, measures=["employment"])
     rows = lq_cells = 0
@@ -125,11 +134,12 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
             add("read", t)
             rows += tidy.height
             t = time.perf_counter()
-            app.write("tidy", tidy)
-            add("write", t)
-            t = time.perf_counter()
             good, _rejected = gate.check(tidy)
             add("validate", t)
+            t = time.perf_counter()   # as the run writes tidy: region and industry from the rules' codes
+            app.write("tidy", tidy, coded=_label_codes(good, tidy.height, labels))
+            add("write", t)
+            wrote("tidy", t)
             t = time.perf_counter()
             base = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry).base
             add("denominators", t)
@@ -144,7 +154,9 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
             del base
             t = time.perf_counter()
             for name, df in tables.items():
-                app.write(name, df)
+                t1 = time.perf_counter()
+                app.write(name, df, last=builder.last_rows(name, part.years))
+                wrote(name, t1)
                 table_rows[name] = table_rows.get(name, 0) + df.height
             add("write", t)
             del tables
@@ -154,7 +166,9 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
         add("validate", t)
         t = time.perf_counter()
         for name, df in builder.finish().items():
+            t1 = time.perf_counter()
             app.write(name, df)
+            wrote(name, t1)
         app.close()
         add("write", t)
     res["rows"] = rows
@@ -164,6 +178,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     res["lq_stage_rows_per_s"] = round(rows / (T["denominators"] + T["lq"]))
     res["table_functions"] = {k: round(v, 4) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
     res["table_rows"] = table_rows
+    res["table_writes"] = {k: round(v, 4) for k, v in sorted(writes.items(), key=lambda kv: -kv[1]) if v >= 0.0005}
     res["times"] = {k: round(v, 4) for k, v in T.items()}
     res["indicators_incl_validation_s"] = round(
         T.get("validate", 0) + T.get("import_great_expectations", 0) + T["denominators"] + T["tables"], 3)

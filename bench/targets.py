@@ -1,4 +1,4 @@
-"""The targets table of ``docs/performance.md``, made from the latest benchmark results.
+"""The targets and stage tables of ``docs/performance.md``, made from the latest benchmark results.
 
 Each target is checked against the result files in ``bench/results/`` (the latest run of each
 benchmark), so the page states what the last measurement says, not what someone remembers::
@@ -89,6 +89,61 @@ def sizes(results: Path = RESULTS) -> list[tuple[str, str, str]]:
     return out
 
 
+STAGES_BEGIN, STAGES_END = "<!-- stages:begin (bench/targets.py) -->", "<!-- stages:end -->"
+
+#: Stages of a default run (``manifest.json``: ``timings``, then ``write_timings``), in order.
+RUN_STAGES = (
+    ("timings", "read", "read", "the Parquet input scanned a partition (a few whole years) at a time"),
+    ("timings", "validate", "validate", "the whole-table context, then the polars rules per partition"),
+    ("timings", "indicators", "denominators and tables", "every table of every partition (below, one by one)"),
+    ("timings", "write", "write stage", "waiting for the Parquet writers, then everything below"),
+    ("write_timings", "summary", "· summaries", "`summary/` (CSV, Markdown; `summary.xlsx` in a second process)"),
+    ("write_timings", "report", "· report", "`report.html` (maps, tables, the charts embedded)"),
+    ("write_timings", "database", "· database", "`lqcalc.duckdb`: views over the Parquet files, macros"),
+    ("write_timings", "charts", "· charts", "drawn in the chart process beside the run (not on the run's path)"),
+    ("write_timings", "charts_waited", "· waiting for charts", "what the run waited for the chart process at the end"),
+)
+
+
+def _seconds(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f} s"
+
+
+def stage_rows(results: Path = RESULTS) -> list[tuple[str, str, str, str]]:
+    """(stage, 5M, 22M, what): the default run's own stage timings (``manifest.json`` of the
+    benchmark's default run), then each table function and each table's Parquet writes timed
+    one by one in one process (``bench/stages.py``)."""
+    runs = {size: _run(_load(f"{size}.json", results), "default-run") or {} for size in ("5M", "22M")}
+    stages = {size: _load(f"{size}-stages.json", results) for size in ("5M", "22M")}
+    out = []
+    for part, key, label, what in RUN_STAGES:
+        vals = [(r.get("reported", {}).get(part) or r.get(part) or {}).get(key) for r in runs.values()]
+        if any(v is not None for v in vals):
+            out.append((label, *map(_seconds, vals), what))
+    for field, what in (("table_functions", "computed (`bench/stages.py`, one process)"),
+                        ("table_writes", "its Parquet file written (`bench/stages.py`, in the caller's thread)")):
+        names = list(dict.fromkeys(n for st in stages.values() for n in st.get(field, {})))
+        if field == "table_functions":
+            names = ["denominators", *names]
+        for name in names:
+            vals = [(st.get("times", {}) if name == "denominators" else st.get(field, {})).get(name)
+                    for st in stages.values()]
+            if any(v is not None and v >= 0.01 for v in vals):
+                label = f"`{name}`" if field == "table_functions" and name != "denominators" else (
+                    name if name == "denominators" else f"`{name}.parquet`")
+                out.append((label, *map(_seconds, vals),
+                             "integer codes and the three denominators (`bench/stages.py`)" if name == "denominators" else what))
+    return out
+
+
+def stages_table(results: Path = RESULTS) -> str:
+    """The Markdown between the stage markers."""
+    lines = [STAGES_BEGIN, "", "| stage | 5M rows (flat) | 22.4M rows | what |", "| --- | ---: | ---: | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in stage_rows(results)]
+    lines += ["", STAGES_END]
+    return "\n".join(lines)
+
+
 def table(results: Path = RESULTS) -> str:
     """The Markdown between the markers."""
     lines = [BEGIN, "", "| target | latest measurement | met? |", "| --- | --- | --- |"]
@@ -101,11 +156,18 @@ def table(results: Path = RESULTS) -> str:
     return "\n".join(lines)
 
 
+def _replace(page: str, begin: str, end: str, text: str) -> str:
+    if begin not in page:
+        return page
+    head, rest = page.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return head + text + tail
+
+
 def render(page: str, results: Path = RESULTS) -> str:
-    """``page`` with its targets table replaced by the one the results give."""
-    head, rest = page.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return head + table(results) + tail
+    """``page`` with its targets and stage tables replaced by the ones the results give."""
+    page = _replace(page, BEGIN, END, table(results))
+    return _replace(page, STAGES_BEGIN, STAGES_END, stages_table(results))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,3 +32,20 @@ def test_targets_follow_the_results(tmp_path):
     assert targets.main(["--check", "--page", str(page), "--results", str(results)]) == 1
     assert targets.main(["--page", str(page), "--results", str(results)]) == 0
     assert targets.main(["--check", "--page", str(page), "--results", str(results)]) == 0
+
+
+def test_stage_table_follows_the_results(tmp_path):
+    """The per-stage profile on the page comes from the run's manifest and bench/stages.py."""
+    results = tmp_path / "results"
+    shutil.copytree(BENCH / "results", results)
+    res = json.loads((results / "22M.json").read_text())
+    res["contenders"]["default-run"]["reported"]["write_timings"]["summary"] = 12.345
+    (results / "22M.json").write_text(json.dumps(res))
+    (results / "5M-stages.json").write_text(json.dumps({"times": {"denominators": 0.5},
+                                                        "table_functions": {"indicator_table": 1.25},
+                                                        "table_writes": {"indicators": 1.5}}))
+    rows = {r[0]: r for r in targets.stage_rows(results)}
+    assert rows["· summaries"][2] == "12.35 s"
+    assert rows["`indicator_table`"][1] == "1.25 s" and rows["`indicators.parquet`"][1] == "1.50 s"
+    assert rows["denominators"][1] == "0.50 s"
+    assert "| · summaries |" in targets.stages_table(results)
