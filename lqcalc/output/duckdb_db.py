@@ -190,8 +190,23 @@ def dependency_order(objects: list[SqlObject]) -> list[SqlObject]:
 
 def load_macros(con) -> None:
     """Create every macro, aggregate macro and table macro of ``lqcalc.sql`` on ``con``."""
-    objects = [o for folder in MACRO_FOLDERS for o in sql_objects(folder)]
-    _create_all(con, dependency_order(objects))
+    _create_all(con, dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]))
+
+
+def _begin_with_macros(con) -> None:
+    """Begin a transaction on a new database and create the macros in it (a commit per
+    macro made loading them a third slower); should one fail, they are created by
+    :func:`load_macros` after a rollback, and a transaction begun again."""
+    import duckdb
+
+    con.execute("begin transaction")
+    try:
+        for obj in dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]):
+            con.execute(obj.text)
+    except duckdb.Error:
+        con.execute("rollback")
+        load_macros(con)
+        con.execute("begin transaction")
 
 
 def load_views(con) -> list[str]:
@@ -368,15 +383,18 @@ def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFr
             stale.unlink()
     con = connect(path)
     try:
-        load_macros(con)
+        _begin_with_macros(con)   # one commit for the macros and tables (not one each)
         stored: list[tuple[str, str, int]] = []
         for name, frame in tables.items():
             if frame is None:
                 continue
             how, rows = _store(con, out_dir, name, frame, copy_rows)
             stored.append((name, how, rows))
-        load_views(con)
+        con.execute("commit")
+        load_views(con)   # each on its own: one over a table the database lacks fails
+        con.execute("begin transaction")
         _write_catalog(con, stored)
+        con.execute("commit")
         con.execute("checkpoint")
     finally:
         con.close()
