@@ -85,6 +85,23 @@ def test_prefecture_municipalities_use_the_province_code():
     assert not {"110100", "120100", "310100"} & codes
 
 
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_stored_code_lists_and_drawings_are_those_of_the_shipped_files(scheme):
+    """``python -m lqcalc.geo.build --derived lqcalc/geo/data/`` was run after the last
+    change of a boundary file or of the drawing code: the stored files are used."""
+    from lqcalc.report import maps
+
+    entry = boundaries._index()[scheme]
+    assert entry["source"] == boundaries.source_digest(scheme)
+    assert boundaries.codes(scheme) == boundaries.topology_codes(scheme) == frozenset(entry["codes"])
+    stored = maps._stored(scheme)
+    assert stored is not None
+    drawn = maps.draw(scheme)
+    assert {k: stored[k] for k in drawn} == drawn
+    frame, fresh = maps.Frame(scheme), maps.Frame(scheme, stored=False)
+    assert maps.shape_defs(frame) == maps.shape_defs(fresh) and vars(frame) == vars(fresh)
+
+
 def test_display_features_keep_the_codes():
     for scheme in ("cn-province", "uk-nuts2-2013", "us-state"):
         drawn = {f["properties"]["code"] for f in display_features(scheme)}
@@ -140,3 +157,11 @@ def test_shipped_boundary_files_are_small():
     size = sum(p.stat().st_size for p in DATA.glob("*.gz"))
     assert size < 2_000_000
     assert (DATA / "PROVENANCE.md").is_file() and len(list(DATA.glob("LICENSE_*"))) == 3
+
+
+def test_a_drawing_stored_by_other_drawing_code_is_not_used(monkeypatch):
+    from lqcalc.report import maps
+
+    monkeypatch.setattr(maps, "DRAWING", maps.DRAWING + 1)
+    assert maps._stored("uk-nuts2-2013") is None
+    assert maps.Frame("uk-nuts2-2013").codes == maps.draw("uk-nuts2-2013")["codes"]

@@ -129,3 +129,25 @@ def test_bad_table_names_are_refused(tmp_path):
         write_database(tmp_path, {"drop table x; --": pl.DataFrame({"a": [1]})})
     with pytest.raises(FileNotFoundError):
         write_database(tmp_path / "missing", {})
+
+
+def test_macros_load_whatever_their_order(monkeypatch, tmp_path):
+    """In dependency order the database gets them in one transaction; in another (a failure
+    in it) they are created one by one, retried in rounds."""
+    import lqcalc.output.duckdb_db as db
+
+    def names(path):
+        con = connect(path, read_only=True)
+        try:
+            return {r[0] for r in con.sql("select function_name from duckdb_functions() where not internal").fetchall()}
+        finally:
+            con.close()
+
+    t = pl.DataFrame({"region": ["a"], "industry": ["x"], "value": [1.0]})
+    every = names(write_database(tmp_path, {"indicators": t}))
+    assert len(every) == 34
+    monkeypatch.setattr(db, "dependency_order", lambda objects: list(reversed(objects)))
+    assert names(write_database(tmp_path, {"indicators": t})) == every
+    con = connect()
+    load_macros(con)
+    assert con.sql("select lq(1714, 79006, 879213, 15593224)").fetchall()[0][0] == pytest.approx(0.3847623)

@@ -147,3 +147,16 @@ def test_lang_asked_for_beats_the_language_of_the_names(cli, tmp_path):
 
     assert json.loads((out / "manifest.json").read_text())["settings"]["lang"] == "en"
     assert "lang_given" not in json.loads((out / "manifest.json").read_text())["settings"]
+
+
+def test_regions_without_a_shape_are_listed_in_the_order_of_their_codes(tmp_path):
+    from lqcalc.report.mapdata import map_sections
+
+    shaped = sorted(boundaries.codes("uk-nuts2-2013"))
+    regions = ["UKZ9", *shaped, "UKZ1", "UKZ5"]
+    pl.DataFrame({"region": regions, "industry": ["x"] * len(regions), "year": [2020] * len(regions),
+                  "measure": ["employment"] * len(regions), "lq": [1.0] * len(regions),
+                  "size": [1.0] * len(regions)}).write_parquet(tmp_path / "clusters.parquet")
+    maps = map_sections({"clusters": pl.scan_parquet(tmp_path / "clusters.parquet")}, {}, "en")
+    assert maps["scheme"] == "uk-nuts2-2013"
+    assert maps["without"] == [("UKZ1", ""), ("UKZ5", ""), ("UKZ9", "")]

@@ -161,10 +161,52 @@ def _create_all(con, objects: Iterable[SqlObject], skip_failures: bool = False) 
     return created
 
 
+def dependency_order(objects: list[SqlObject]) -> list[SqlObject]:
+    """``objects`` with each one after the objects it calls (``name(`` outside comments), else
+    in their order.
+
+    DuckDB binds a macro when it is created, so one that calls a macro not yet created
+    fails; in the order of their names six of the 34 failed and were created again, which
+    took a third of the time of loading the macros.
+
+    >>> [o.name for o in dependency_order(sql_objects("macros")) if o.name in ("cagr", "finite_or_null")]
+    ['finite_or_null', 'cagr']
+    """
+    names = {o.name for o in objects}
+    calls = {}
+    for o in objects:
+        body = "\n".join(line.split("--", 1)[0] for line in o.text.splitlines())
+        calls[o.name] = {n for n in re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(", body) if n in names} - {o.name}
+    done: set[str] = set()
+    out: list[SqlObject] = []
+    pending = list(objects)
+    while pending:
+        ready = [o for o in pending if calls[o.name] <= done] or pending   # a cycle: left to _create_all
+        out += ready
+        done |= {o.name for o in ready}
+        pending = [o for o in pending if o.name not in done]
+    return out
+
+
 def load_macros(con) -> None:
     """Create every macro, aggregate macro and table macro of ``lqcalc.sql`` on ``con``."""
-    objects = [o for folder in MACRO_FOLDERS for o in sql_objects(folder)]
-    _create_all(con, objects)
+    _create_all(con, dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]))
+
+
+def _begin_with_macros(con) -> None:
+    """Begin a transaction on a new database and create the macros in it (a commit per
+    macro made loading them a third slower); should one fail, they are created by
+    :func:`load_macros` after a rollback, and a transaction begun again."""
+    import duckdb
+
+    con.execute("begin transaction")
+    try:
+        for obj in dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]):
+            con.execute(obj.text)
+    except duckdb.Error:
+        con.execute("rollback")
+        load_macros(con)
+        con.execute("begin transaction")
 
 
 def load_views(con) -> list[str]:
@@ -341,15 +383,18 @@ def write_database(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFr
             stale.unlink()
     con = connect(path)
     try:
-        load_macros(con)
+        _begin_with_macros(con)   # one commit for the macros and tables (not one each)
         stored: list[tuple[str, str, int]] = []
         for name, frame in tables.items():
             if frame is None:
                 continue
             how, rows = _store(con, out_dir, name, frame, copy_rows)
             stored.append((name, how, rows))
-        load_views(con)
+        con.execute("commit")
+        load_views(con)   # each on its own: one over a table the database lacks fails
+        con.execute("begin transaction")
         _write_catalog(con, stored)
+        con.execute("commit")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -370,4 +415,6 @@ def _write_catalog(con, stored: list[tuple[str, str, int]]) -> None:
         for obj in sql_objects(folder):
             rows.append((obj.name, kind, obj.description))
     con.execute("create table lqcalc_objects (name varchar, kind varchar, description varchar)")
-    con.executemany("insert into lqcalc_objects values (?, ?, ?)", rows)
+    # one statement (executemany ran one insert a row: 20 ms for the 40 rows)
+    con.execute("insert into lqcalc_objects values " + ", ".join(["(?, ?, ?)"] * len(rows)),
+                [v for row in rows for v in row])
