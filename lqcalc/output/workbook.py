@@ -6,6 +6,9 @@ xlsxwriter (cell by cell in Python, about 10 µs a cell) took 3.5 s. :func:`star
 writes the workbook in a second Python process (``python -m lqcalc.output.workbook``, the
 sheets handed over as Arrow IPC files) so that it runs beside the charts on another core.
 Both give the same workbook.
+
+Why this module is long: an XLSX file is a dozen XML parts (sheets, tables, styles, shared
+strings, relationships), each written here, since no cell-by-cell library is fast enough.
 """
 
 from __future__ import annotations
