@@ -87,7 +87,7 @@ def test_prefecture_municipalities_use_the_province_code():
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_stored_code_lists_and_drawings_are_those_of_the_shipped_files(scheme):
-    """``python -m lqcalc.geo.build --derived lqcalc/geo/data/`` was run after the last
+    """``python -m lqcalc.report.maps lqcalc/geo/data/`` was run after the last
     change of a boundary file or of the drawing code: the stored files are used."""
     from lqcalc.report import maps
 

@@ -208,7 +208,7 @@ def _project_geometry(geom: dict, proj) -> dict:
 
 
 #: the code lists of every scheme (``{scheme: {"source": digest, "codes": [...]}}``), made
-#: from the shipped files by ``python -m lqcalc.geo.build --derived``: telling which scheme a
+#: from the shipped files by ``python -m lqcalc.report.maps lqcalc/geo/data/``: telling which scheme a
 #: table's codes belong to then reads no boundary file (parsing the 1.5 MB of the U.S.
 #: counties' JSON took 0.19 s of a run)
 INDEX = "codes.json.xz"

@@ -12,13 +12,12 @@ Not used at run time. The sources are registry packages (versions pinned in
 mapshaper snaps the vertices of neighbouring polygons together, simplifies the shared
 borders once (so neighbours still touch after simplification) and writes TopoJSON.
 
-Then (and alone, with ``--derived``, after the boundary files of the package changed or the
-drawing code of :mod:`lqcalc.report.maps` did) the files derived from the package's boundary
-files are written: ``codes.json.xz``, the code list of each scheme
-(:data:`lqcalc.geo.boundaries.INDEX`), and ``SCHEME.svg.json.xz``, each scheme's shapes
-drawn for the maps of ``report.html`` (:func:`lqcalc.report.maps.draw`)::
+Then (and whenever the drawing code of :mod:`lqcalc.report.maps` changes) the files derived
+from the package's boundary files are written: ``codes.json.xz``, the code list of each
+scheme (:data:`lqcalc.geo.boundaries.INDEX`), and ``SCHEME.svg.json.xz``, each scheme's
+shapes drawn for the maps of ``report.html`` (:func:`lqcalc.report.maps.draw`)::
 
-    python -m lqcalc.geo.build --derived lqcalc/geo/data/
+    python -m lqcalc.report.maps lqcalc/geo/data/
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import lzma
 import shlex
 import sqlite3
 import subprocess
@@ -136,40 +134,17 @@ def build_uk(src: Path, dest: Path, cmd: str) -> None:
             _write(out, dest / f"uk-nuts2-{year}.topo.json.gz")
 
 
-def _write_json(obj: dict, dest: Path) -> None:
-    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    dest.write_bytes(lzma.compress(raw, preset=9 | lzma.PRESET_EXTREME))
-
-
-def write_derived(dest: Path) -> None:
-    """Write the code lists and the drawings made from the boundary files of the package."""
-    from lqcalc.geo import boundaries
-    from lqcalc.report import maps
-
-    _write_json({s: {"source": boundaries.source_digest(s), "codes": sorted(boundaries.topology_codes(s))}
-                 for s in boundaries.SCHEMES}, dest / boundaries.INDEX)
-    for scheme in boundaries.SCHEMES:
-        drawing = {"source": boundaries.source_digest(scheme), "width": maps.WIDTH, "drawing": maps.DRAWING,
-                   **maps.draw(scheme)}
-        _write_json(drawing, dest / maps.stored_name(scheme))
-
-
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("src", type=Path, nargs="?")
+    p.add_argument("src", type=Path)
     p.add_argument("dest", type=Path)
     p.add_argument("--mapshaper", default="mapshaper")
     p.add_argument("--only", choices=["cn", "us", "uk"])
-    p.add_argument("--derived", action="store_true", help="only write the files derived from the package's boundaries")
     a = p.parse_args(argv)
     a.dest.mkdir(parents=True, exist_ok=True)
-    if not a.derived:
-        if a.src is None:
-            p.error("the source folder is needed (or --derived)")
-        for key, fn in (("cn", build_china), ("us", build_us), ("uk", build_uk)):
-            if a.only in (None, key):
-                fn(a.src, a.dest, a.mapshaper)
-    write_derived(a.dest)
+    for key, fn in (("cn", build_china), ("us", build_us), ("uk", build_uk)):
+        if a.only in (None, key):
+            fn(a.src, a.dest, a.mapshaper)
 
 
 if __name__ == "__main__":  # pragma: no cover

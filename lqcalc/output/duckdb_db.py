@@ -13,6 +13,10 @@ The macros, table macros and views come from the SQL files shipped in ``lqcalc.s
 (the ``sql/`` folder of the repository), one object per file.
 
 Connections never load or install extensions: nothing reaches the network.
+
+Why this module is long: the SQL objects, the tables and the catalog are written together, in
+the order and transactions that make the database quick to write; split up, each part would
+need the others' internals.
 """
 
 from __future__ import annotations
@@ -162,29 +166,23 @@ def _create_all(con, objects: Iterable[SqlObject], skip_failures: bool = False) 
 
 
 def dependency_order(objects: list[SqlObject]) -> list[SqlObject]:
-    """``objects`` with each one after the objects it calls (``name(`` outside comments), else
-    in their order.
-
-    DuckDB binds a macro when it is created, so one that calls a macro not yet created
-    fails; in the order of their names six of the 34 failed and were created again, which
-    took a third of the time of loading the macros.
+    """``objects``, each after those it calls (``name(`` outside comments): DuckDB binds a
+    macro when it is created, and in the order of their names six of the 34 failed and were
+    created again (a third of the time of loading them).
 
     >>> [o.name for o in dependency_order(sql_objects("macros")) if o.name in ("cagr", "finite_or_null")]
     ['finite_or_null', 'cagr']
     """
     names = {o.name for o in objects}
-    calls = {}
-    for o in objects:
-        body = "\n".join(line.split("--", 1)[0] for line in o.text.splitlines())
-        calls[o.name] = {n for n in re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(", body) if n in names} - {o.name}
-    done: set[str] = set()
+    calls = {o.name: {n for n in re.findall(r"\b(\w+)\s*\(", "\n".join(ln.split("--", 1)[0] for ln in o.text.splitlines()))
+                      if n in names} - {o.name} for o in objects}
     out: list[SqlObject] = []
     pending = list(objects)
     while pending:
+        done = {o.name for o in out}
         ready = [o for o in pending if calls[o.name] <= done] or pending   # a cycle: left to _create_all
         out += ready
-        done |= {o.name for o in ready}
-        pending = [o for o in pending if o.name not in done]
+        pending = [o for o in pending if o not in ready]
     return out
 
 

@@ -64,7 +64,7 @@ DRAWING = 1
 
 def stored_name(scheme: str) -> str:
     """The file of ``lqcalc/geo/data`` that holds the drawing of ``scheme``
-    (made by ``python -m lqcalc.geo.build --derived``)."""
+    (made by ``python -m lqcalc.report.maps lqcalc/geo/data/``)."""
     return f"{scheme}.svg.json.xz"
 
 
@@ -221,3 +221,27 @@ def choropleth(frame: Frame, values: Mapping[str, object], kind: str, title: str
     lines = '<use href="#extra-lines" class="extra" fill="none"/>' if frame.lines() else ""
     return (f'<svg class="map" viewBox="0 0 {WIDTH} {frame.height}" role="img" aria-label="{html.escape(title)}" '
             f'data-kind="{kind}"><g class="regions">{"".join(uses)}</g>{lines}</svg>')
+
+
+def write_derived(dest) -> None:
+    """Write ``codes.json.xz`` and the drawings ``SCHEME.svg.json.xz`` made from the boundary
+    files of the package into ``dest`` (``python -m lqcalc.report.maps lqcalc/geo/data/``)."""
+    import json
+    import lzma
+    from pathlib import Path
+
+    def write(obj: dict, name: str) -> None:
+        raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (Path(dest) / name).write_bytes(lzma.compress(raw, preset=9 | lzma.PRESET_EXTREME))
+
+    write({s: {"source": boundaries.source_digest(s), "codes": sorted(boundaries.topology_codes(s))}
+           for s in boundaries.SCHEMES}, boundaries.INDEX)
+    for scheme in boundaries.SCHEMES:
+        write({"source": boundaries.source_digest(scheme), "width": WIDTH, "drawing": DRAWING, **draw(scheme)},
+              stored_name(scheme))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    write_derived(sys.argv[1])
