@@ -1,5 +1,8 @@
 """The output tables of a run, built one partition (a set of whole years) at a time.
 
+Why this module is long: which years each table needs, what is kept between partitions and
+the order tables are handed to the writer belong together in :class:`TableBuilder`.
+
 Every table of :mod:`lqcalc.tables` is computed within one year (``indicators``,
 ``regions``, ``industries``, ``intensity``) except three: ``growth`` pairs a start and an end
 year, ``clusters`` needs the end year and its growth, ``targets`` reads a few series across
@@ -123,16 +126,11 @@ class TableBuilder:
         return bool(self.needed_years(years))
 
     def needed_years(self, years: tuple | list) -> list:
-        """The years of a partition of ``years`` that contribute a row to a table asked for
-        (all of them but for ``--tables growth``, see :meth:`needs`): the run computes the
-        denominators of these years only (a partition of 2017-2020 for growth 2017-2021:
-        one year of four).
+        """The years of a partition that give a table asked for rows (see :meth:`needs`); the
+        run computes denominators for these only.
 
-        >>> cfg = RunConfig(tables=["growth"])
-        >>> TableBuilder(cfg, years=[2018, 2019, 2020], measures=["emp"]).needed_years((2018, 2019))
+        >>> TableBuilder(RunConfig(tables=["growth"]), years=[2018, 2019, 2020], measures=["e"]).needed_years((2018, 2019))
         [2018]
-        >>> TableBuilder(RunConfig(), years=[2018, 2019, 2020], measures=["emp"]).needed_years((2018, 2019))
-        [2018, 2019]
         """
         if self.computed != {"growth"} or self.targets or self.periods.height == 0:
             return list(years)
