@@ -199,7 +199,7 @@ def test_a_failing_workbook_process_is_reported_and_cleaned_up(tmp_path):
     from lqcalc.output.workbook import Sheet, start_workbook
 
     target = tmp_path / "summary.xlsx"
-    target.mkdir()  # a folder where the file should go: xlsxwriter cannot write it
+    target.mkdir()  # a folder where the file should go: the workbook cannot be written there
     job = start_workbook(target, [Sheet("s", pl.DataFrame({"a": [1]}), True)])
     with pytest.raises(RuntimeError, match="summary.xlsx"):
         job.wait()

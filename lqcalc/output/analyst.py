@@ -2,7 +2,7 @@
 database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
 and the charts (:mod:`lqcalc.output.charts`, drawn by a second process,
 :mod:`lqcalc.output.chartjob`, when the run started one). Heavy libraries (matplotlib,
-xlsxwriter) are imported only when these run. The growth by region of the summary is handed
+DuckDB) are imported only when these run. The growth by region of the summary is handed
 on to the shift-share chart drawn here instead of being computed twice.
 """
 

@@ -186,9 +186,14 @@ def dependency_order(objects: list[SqlObject]) -> list[SqlObject]:
     return out
 
 
+def _macros() -> list[SqlObject]:
+    """Every macro, aggregate macro and table macro of ``lqcalc.sql``, in :func:`dependency_order`."""
+    return dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)])
+
+
 def load_macros(con) -> None:
     """Create every macro, aggregate macro and table macro of ``lqcalc.sql`` on ``con``."""
-    _create_all(con, dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]))
+    _create_all(con, _macros())
 
 
 def _begin_with_macros(con) -> None:
@@ -199,7 +204,7 @@ def _begin_with_macros(con) -> None:
 
     con.execute("begin transaction")
     try:
-        for obj in dependency_order([o for folder in MACRO_FOLDERS for o in sql_objects(folder)]):
+        for obj in _macros():
             con.execute(obj.text)
     except duckdb.Error:
         con.execute("rollback")

@@ -23,6 +23,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import polars as pl
 
@@ -30,10 +31,6 @@ import polars as pl
 #: second process when the caller has other work to do meanwhile; smaller ones here (starting
 #: a process costs about half a second).
 BACKGROUND_CELLS = 50_000
-
-#: The header row: bold, wrapped, aligned to the top (cell format 1 of :class:`_Styles`).
-HEADER_FORMAT = {"bold": True, "text_wrap": True, "valign": "top"}
-
 
 #: Excel number formats by column name: growth rates and shares as percentages, LQs with
 #: three decimals, years without a thousands separator.
@@ -183,7 +180,6 @@ def write_workbook(path: str | Path, sheets: list[Sheet]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, parts[name].encode("utf-8"), compresslevel=ZIP_LEVEL)
 
-
 #: zlib level of the workbook's parts.
 ZIP_LEVEL = 6
 
@@ -211,8 +207,7 @@ def _letters(col: int) -> str:
 
 
 def _attr(value: str) -> str:
-    return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\n", "&#xA;"))
+    return escape(value, {'"': "&quot;", "\n": "&#xA;"})
 
 
 def _text(value: str) -> str:
@@ -225,7 +220,7 @@ def _text(value: str) -> str:
     value = _ESCAPED_ESCAPE.sub(r"_x005F\1", value)
     value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     value = value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(value)
 
 
 def _utf16_cut(value: str) -> str:
@@ -261,7 +256,7 @@ class _Strings:
 
 
 class _Styles:
-    """The cell formats of a workbook: 0 the default, 1 the header (:data:`HEADER_FORMAT`),
+    """The cell formats of a workbook: 0 the default, 1 the header (bold, wrapped, at the top),
     then one per number format (``None`` for text) in the order first used, each centred
     vertically; the tables' column formats (dxf) are the same number formats."""
 
@@ -341,7 +336,6 @@ def _numbers(values: pl.Series) -> pl.Series:
     text = [None if v is None or math.isnan(v) or math.isinf(v) else f"{v:.16G}"
             for v in values.cast(pl.Float64).to_list()]
     return pl.Series(values.name, text, dtype=pl.String)
-
 
 
 def _cols_xml(sheet: Sheet) -> str:
