@@ -171,7 +171,7 @@ def test_all_null_columns_of_scans_are_text(tmp_path, copy_rows):
     con.close()
 
 
-def test_workbook_written_by_a_second_process_is_the_same(tmp_path, monkeypatch):
+def test_workbook_written_in_a_thread_is_the_same(tmp_path, monkeypatch):
     import lqcalc.output.workbook as workbook
 
     src, _ = cached_run("bres")
@@ -195,7 +195,7 @@ def test_workbook_written_by_a_second_process_is_the_same(tmp_path, monkeypatch)
     assert list(a) == list(b) and all(a[t].equals(b[t]) for t in a)
 
 
-def test_a_failing_workbook_process_is_reported_and_cleaned_up(tmp_path):
+def test_a_failing_workbook_thread_is_reported_and_leaves_nothing_behind(tmp_path):
     from lqcalc.output.workbook import Sheet, start_workbook
 
     target = tmp_path / "summary.xlsx"

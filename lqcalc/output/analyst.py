@@ -72,7 +72,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     dict
         ``database`` (path), ``summary`` (folder), ``charts`` (list of paths) and ``timings``
         (seconds per step), for the manifest. A large workbook (``summary.xlsx``) is written
-        by a second process while the charts and ``report.html`` are made; ``summary`` counts
+        by a thread while the charts and ``report.html`` are made; ``summary`` counts
         the time spent waiting for it at the end. With a chart process, ``charts`` is its
         drawing time and ``charts_waited`` the time this process waited for it.
     """

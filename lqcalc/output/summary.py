@@ -567,7 +567,7 @@ WORKBOOK = "summary.xlsx"
 def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5):
     """Write the CSV files and ``summary.md`` of :func:`write_summary`; return the summary
     tables and the sheets of ``summary.xlsx`` (:class:`lqcalc.output.workbook.Sheet`), which
-    the caller writes (:func:`~lqcalc.output.workbook.write_workbook`, or in a second process
+    the caller writes (:func:`~lqcalc.output.workbook.write_workbook`, or in a thread
     with :func:`~lqcalc.output.workbook.start_workbook`)."""
     from lqcalc.output.workbook import Sheet
 
