@@ -92,14 +92,12 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         else:
             chart_process.close()
     job = None
+    database = None
     chart_paths: list[Path] = []
     try:
+        note("• writing the DuckDB database and the summary tables …", quiet)
+        database = _Beside(write_database, out_dir, tables)   # DuckDB works without the interpreter lock
         t = time.perf_counter()
-        note("• writing the DuckDB database …", quiet)
-        db = write_database(out_dir, tables)
-        timings["database"] = round(time.perf_counter() - t, 4)
-        t = time.perf_counter()
-        note("• writing summary tables …", quiet)
         built, sheets = write_summary_files(out_dir, tables, lang)
         workbook = out_dir / SUMMARY_DIR / WORKBOOK
         if cells(sheets) > BACKGROUND_CELLS:
@@ -138,6 +136,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             finish_report()
             timings["report"] = round(timings["report"] + time.perf_counter() - t, 4)
     except BaseException:
+        if database is not None:
+            database.cancel()
         if job is not None:
             job.cancel()
         if beside is not None:
@@ -147,5 +147,38 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         t = time.perf_counter()
         job.wait()
         timings["summary"] += time.perf_counter() - t
+    db = database.wait()
+    timings["database"] = round(database.seconds, 4)
     timings["summary"] = round(timings["summary"], 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}
+
+
+class _Beside:
+    """``fn(*args)`` run in a thread; :meth:`wait` gives its result (or raises its error)."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self._fn, self._args = fn, args
+        self._thread = threading.Thread(target=self._run, name="lqcalc-beside", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        t = time.perf_counter()
+        try:
+            self.result = self._fn(*self._args)
+        except BaseException as exc:   # raised again by wait()
+            self.error = exc
+        self.seconds = time.perf_counter() - t
+
+    def wait(self) -> Any:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def cancel(self) -> None:
+        self._thread.join()
