@@ -133,8 +133,9 @@ Examples:
 @click.option("--region-hierarchy", metavar="CSV", type=click.Path(dir_okay=False), help="CSV region,parent for LQ against a parent region.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of summary labels and charts.")
 @click.option("--partition-rows", type=click.IntRange(min=1), metavar="N",
-              help="Rows held in memory at once (default 4,000,000): a larger input is read, validated and "
-                   "computed a few whole years at a time, with the same results. Lower it when memory is short.")
+              help="Rows held in memory at once (default 1,000,000; a year with more rows is taken whole): a "
+                   "larger input is read, validated and computed a few whole years at a time, with the same "
+                   "results. Lower it when memory is short.")
 @click.option("--tables", "tables", multiple=True, metavar="LIST",
               help="Write only these tables (comma-separated: indicators, regions, industries, growth, clusters, "
                    "targets, intensity); default all. The ones not asked for are not computed.")

@@ -24,13 +24,8 @@ from pathlib import Path
 import polars as pl
 
 from lqcalc import schema
-from lqcalc.config import ReadOptions
+from lqcalc.config import DEFAULT_PARTITION_ROWS, ReadOptions
 from lqcalc.errors import DataError, Problem, UsageError
-
-#: Rows per partition when the run does not say (``--partition-rows``): one year of the
-#: U.S.-county table (3,200 counties x 1,000 industries) fits, two do not.
-DEFAULT_PARTITION_ROWS = 4_000_000
-
 
 @dataclass(frozen=True)
 class Partition:

@@ -31,9 +31,10 @@ WRITERS = 2
 #: Bytes waiting for the writer threads at most (a larger table still goes when nothing else
 #: waits). With few tables asked for (``--tables indicators,growth``) the writer falls
 #: behind the computation, and three waiting tables raised the peak of the 22M-row run.
-#: 1 GiB lets the next partition be read and computed while a 4M-row indicator part
-#: (some 830 MB as Arrow) is encoded: at 512 MiB the 5M run waited 1.1 s for it; the peak
-#: of the 22M-row run stays 2.7 GB either way.
+#: 1 GiB lets the next partition be read and computed while a large indicator part is
+#: encoded (4M rows are some 830 MB as Arrow: at 512 MiB a run of 4M-row partitions waited
+#: 1.1 s for it); with the default partitions it is as fast as 512 MiB, and the peak of the
+#: 22M-row run stays 2.7 GB either way.
 PENDING_BYTES = 1024 * 2**20
 
 #: zstd level 1: about twice as fast to write as polars' default level, files ~4 % larger
