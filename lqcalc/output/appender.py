@@ -89,6 +89,7 @@ def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str,
     >>> codecs(t)
     ({'region': 'zstd', 'value': 'zstd', 'lq': 'snappy'}, {'region': 1, 'value': 1})
     """
+    import numpy as np
     import pyarrow as pa
 
     codec = {}
@@ -96,12 +97,17 @@ def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str,
         codec[f.name] = "zstd"
         if pa.types.is_floating(f.type):
             # the head of the column first: dropping the nulls of the whole column copies it
-            # (a 4M-row indicator part: 11 columns, 0.13 s)
-            head = table.column(f.name).slice(0, 2 * sample)
-            values = (head.drop_null() if head.null_count else head).slice(0, sample).combine_chunks()
+            # (a 4M-row indicator part: 11 columns, 0.13 s); the nulls left out with numpy, which
+            # spares importing pyarrow.compute (0.05 s)
+            head = table.column(f.name).slice(0, 2 * sample).combine_chunks()   # offset 0
+            width = f.type.bit_width // 8
+            values = np.frombuffer(head.buffers()[1], dtype=np.uint8, count=len(head) * width).reshape(-1, width)
+            if head.null_count:
+                valid = np.unpackbits(np.frombuffer(head.buffers()[0], dtype=np.uint8), bitorder="little")
+                values = values[valid[:len(head)].astype(bool)]
             if len(values) == 0:
                 continue
-            data = values.buffers()[1]
+            data = values[:sample].tobytes()
             z = pa.Codec("zstd", compression_level=ZSTD_LEVEL).compress(data, asbytes=True)
             snappy = pa.Codec("snappy").compress(data, asbytes=True)
             if len(z) > 0.85 * len(snappy):
@@ -208,7 +214,6 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
     ['m', 'r']
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     coded = coded or {}
     plain = [c for c in columns if c not in coded]
@@ -231,6 +236,8 @@ def as_dictionaries(table: Any, df: pl.DataFrame, columns: list[str], zeros: Any
         else:
             i = table.schema.get_field_index(c)
             column = table.column(i) if i >= 0 else df[c].to_arrow()
+            import pyarrow.compute as pc   # only here: importing it costs 0.05 s
+
             arr = pc.dictionary_encode(column.cast(pa.string()))
         i = table.schema.get_field_index(c)
         if i >= 0:
