@@ -28,7 +28,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from generate import REFERENCE_REGION, TOTAL_INDUSTRY  # noqa: E402
-from run import timed  # noqa: E402
+from run import compile_lqcalc, timed  # noqa: E402
 
 
 def one_run(data: Path, out: Path, pythonpath: str | None, extra: list[str]) -> dict:
@@ -91,6 +91,10 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("extra", nargs="*", help="more options for lqcalc run (after --)")
     args = ap.parse_args()
+    import compileall
+
+    compile_lqcalc()   # both versions byte-compiled, as installed
+    compileall.compile_dir(str(Path(args.old) / "lqcalc"), quiet=1)
     res: dict = {"input": str(args.data), "old": args.old, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "runs": []}
     with tempfile.TemporaryDirectory(dir=args.data.parent) as d:

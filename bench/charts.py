@@ -29,7 +29,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from run import timed  # noqa: E402
+from run import compile_lqcalc, timed  # noqa: E402
 
 #: The full run may take at most this many times the ``--no-charts`` run.
 TARGET = 1.5
@@ -52,13 +52,7 @@ def measure(repeat: int = 7, workdir: Path | None = None, warm: bool = True) -> 
     manifest: dict = {}
     try:
         if warm:
-            # byte-compiled modules, as `pip install` leaves them (PYTHONDONTWRITEBYTECODE, set
-            # on some machines, would otherwise make every run compile lqcalc's sources again)
-            import compileall
-
-            import lqcalc
-
-            compileall.compile_dir(str(Path(lqcalc.__file__).parent), quiet=1)
+            compile_lqcalc()
             timed(exe + ["demo", "--out", str(work / "warm"), "--quiet"])  # file caches
         for _ in range(max(1, repeat)):
             for kind, extra in (("charts", []), ("no_charts", ["--no-charts"])):
