@@ -2,8 +2,9 @@
 database (:mod:`lqcalc.output.duckdb_db`), the summary tables (:mod:`lqcalc.output.summary`)
 and the charts (:mod:`lqcalc.output.charts`, drawn by a second process,
 :mod:`lqcalc.output.chartjob`, when the run started one). Heavy libraries (matplotlib,
-DuckDB) are imported only when these run. The growth by region of the summary is handed
-on to the shift-share chart drawn here instead of being computed twice.
+DuckDB) are imported only when these run. The growth by region is computed once, for the
+summary and the shift-share chart; the database, that growth and the workbook are written in
+threads beside the summary tables.
 """
 
 from __future__ import annotations
@@ -84,10 +85,15 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     out_dir = Path(out_dir)
     timings: dict[str, float] = {}
     beside = None
+    by_region = None
     if chart_process is not None:
         if charts and (out_dir / "indicators.parquet").is_file():
-            chart_process.plan(out_dir, tables, lang=lang, top_industries=top_industries, industries=industries,
-                               source=source, industry_names=industry_names)
+            # the growth by region, once: for the summary and the shift-share chart
+            from lqcalc.output.summary import growth_by_region
+
+            by_region = _Beside(growth_by_region, tables)
+            chart_process.plan(out_dir, tables, by_region=by_region.wait, lang=lang, top_industries=top_industries,
+                               industries=industries, source=source, industry_names=industry_names)
             beside = chart_process
         else:
             chart_process.close()
@@ -98,7 +104,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         note("• writing the DuckDB database and the summary tables …", quiet)
         database = _Beside(write_database, out_dir, tables)   # DuckDB works without the interpreter lock
         t = time.perf_counter()
-        built, sheets = write_summary_files(out_dir, tables, lang)
+        built, sheets = write_summary_files(out_dir, tables, lang,
+                                            by_region=by_region.wait if by_region is not None else None)
         workbook = out_dir / SUMMARY_DIR / WORKBOOK
         if cells(sheets) > BACKGROUND_CELLS:
             job = start_workbook(workbook, sheets)  # written beside the charts and report.html
@@ -136,8 +143,9 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             finish_report()
             timings["report"] = round(timings["report"] + time.perf_counter() - t, 4)
     except BaseException:
-        if database is not None:
-            database.cancel()
+        for job_beside in (database, by_region):
+            if job_beside is not None:
+                job_beside.cancel()
         if job is not None:
             job.cancel()
         if beside is not None:

@@ -106,16 +106,19 @@ class ChartProcess:
         self.process.stdin = None   # communicate() has nothing more to send
         self.submitted = True
 
-    def plan(self, out_dir: Path, tables, **options) -> None:
+    def plan(self, out_dir: Path, tables, by_region=None, **options) -> None:
         """Work out the charts of ``tables`` (:func:`lqcalc.output.charts.chart_jobs` with
         ``options``) in a thread of this process, then :meth:`submit` them: the queries run
-        while this process writes the database and the summaries."""
+        while this process writes the database and the summaries. ``by_region``, when
+        given, is called (in that thread) for the ``by_region`` of ``chart_jobs``."""
         import threading
 
         def work() -> None:
             try:
                 from lqcalc.output.charts import chart_jobs
 
+                if by_region is not None:
+                    options["by_region"] = by_region()
                 self.submit(out_dir, chart_jobs(tables, **options))
             except BaseException as exc:   # re-raised by wait()
                 self._failed = exc

@@ -37,7 +37,7 @@ aggregations for the counts, so memory stays bounded whatever the number of year
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -310,8 +310,8 @@ def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> di
     return out
 
 
-def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dict | None = None
-                   ) -> dict[str, pl.DataFrame]:
+def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dict | None = None,
+                   by_region: Callable[[], pl.DataFrame | None] | None = None) -> dict[str, pl.DataFrame]:
     """Build the summary tables (plain column names) from a run's output tables.
 
     Parameters
@@ -325,6 +325,9 @@ def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dic
         How many regions per industry (and industries per region) to list.
     report : dict, optional
         The run's validation report (``validation.json``) for the validation summary.
+    by_region : callable, optional
+        Gives :func:`growth_by_region` of the same tables, when the caller computes it anyway
+        (a run's shift-share chart needs it too).
 
     Examples
     --------
@@ -346,7 +349,7 @@ def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dic
     clusters = tables.get("clusters")
     if _has(clusters, "region", "industry"):
         out.update(cluster_class_tables(clusters))
-    gbr = growth_by_region(tables)
+    gbr = by_region() if by_region is not None else growth_by_region(tables)
     if gbr is not None:
         out["growth_by_region"] = gbr
     out["validation"] = validation_summary(tables, report)
@@ -568,11 +571,13 @@ def write_summary(out_dir: Path, tables: Mapping[str, Frame | None], lang: str =
 WORKBOOK = "summary.xlsx"
 
 
-def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5):
+def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5,
+                        by_region: Callable[[], pl.DataFrame | None] | None = None):
     """Write the CSV files and ``summary.md`` of :func:`write_summary`; return the summary
     tables and the sheets of ``summary.xlsx`` (:class:`lqcalc.output.workbook.Sheet`), which
     the caller writes (:func:`~lqcalc.output.workbook.write_workbook`, or in a thread
-    with :func:`~lqcalc.output.workbook.start_workbook`)."""
+    with :func:`~lqcalc.output.workbook.start_workbook`). ``by_region`` as in
+    :func:`summary_tables`."""
     from lqcalc.output.workbook import Sheet
 
     sdir = Path(out_dir) / SUMMARY_DIR
@@ -586,7 +591,7 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (ValueError, OSError):
             report = None
-    built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None)
+    built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None, by_region=by_region)
     md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
     used: set[str] = set()
     sheets: list[Sheet] = []
