@@ -63,6 +63,22 @@ def main() -> None:
     shift-share, classifies clusters, and writes Parquet, summary tables and a DuckDB
     database with SQL macros.
     """
+    tune_allocator()
+
+
+#: Settings of polars' memory allocator (jemalloc) for a command, which polars adds after its
+#: own (``dirty_decay_ms:500,muzzy_decay_ms:1000``): freed memory is kept a little longer,
+#: so that the next partition reuses it instead of having the kernel map fresh pages. With
+#: every output, 5M rows: 7.6 -> 7.3 s (page faults 650,000 -> 506,000), peak 0.94 -> 1.04 GB;
+#: 22.4M rows: 26.7 -> 25.3 s, peak 2.73 -> 2.82 GB (5,000 ms each: 25.0 s but 2.94 GB).
+ALLOCATOR = "dirty_decay_ms:1000,muzzy_decay_ms:3000"
+
+
+def tune_allocator() -> None:
+    """Set :data:`ALLOCATOR` for polars, unless ``_RJEM_MALLOC_CONF`` says otherwise or
+    polars is loaded already (the allocator reads it once, when polars is imported)."""
+    if "polars" not in sys.modules:
+        os.environ.setdefault("_RJEM_MALLOC_CONF", ALLOCATOR)
 
 
 def _report(result, as_json: bool, quiet: bool, top: int = 10) -> None:
