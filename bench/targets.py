@@ -93,7 +93,7 @@ STAGES_BEGIN, STAGES_END = "<!-- stages:begin (bench/targets.py) -->", "<!-- sta
 
 #: Stages of a default run (``manifest.json``: ``timings``, then ``write_timings``), in order.
 RUN_STAGES = (
-    ("timings", "read", "read", "the Parquet input scanned a partition (a few whole years) at a time"),
+    ("timings", "read", "read", "the Parquet input scanned one partition (whole years) at a time"),
     ("timings", "validate", "validate", "the whole-table context, then the polars rules per partition"),
     ("timings", "indicators", "denominators and tables", "every table of every partition (below, one by one)"),
     ("timings", "write", "write stage", "waiting for the Parquet writers, then everything below"),
