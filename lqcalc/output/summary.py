@@ -300,14 +300,29 @@ def cluster_class_tables(clusters: pl.LazyFrame, limit: int | None = None) -> di
     # the marked cells collected, then ordered by their sort keys alone and gathered: at 5M rows
     # 0.15 s, where sorting all their columns in the query took 0.33 s
     marked_rows = collect(marked_cells.select(shown))
-    order = marked_rows.select(pl.arg_sort_by(sort_by, descending=True, nulls_last=True, maintain_order=True)
-                               .head(limit)).to_series()
-    marked_rows = marked_rows[order]
+    marked_rows = marked_rows[descending_order(marked_rows, sort_by).head(limit)]
     counts.append(pl.DataFrame({"rule": [MARKED[0]], "class": [MARKED[1]], "count": [n_marked]},
                                schema={"rule": pl.String, "class": pl.String, "count": pl.Int64}))
     out["cluster_classes"] = _drop_empty(marked_rows)
     out["cluster_class_counts"] = pl.concat(counts)
     return out
+
+
+def descending_order(df: pl.DataFrame, keys: list[str]) -> pl.Series:
+    """Row positions of ``df`` sorted by ``keys``, each descending with nulls last, ties in
+    the order of the rows: one stable sort per key, the last key first (0.06 s instead of
+    0.17 s for one sort on two keys, 0.67M cells).
+
+    >>> df = pl.DataFrame({"k": [1, 2, 2, 1, 2], "x": [0.5, None, 3.0, 0.5, 3.0]})
+    >>> descending_order(df, ["k", "x"]).to_list()
+    [2, 4, 1, 0, 3]
+    """
+    order = pl.int_range(df.height, dtype=pl.get_index_type(), eager=True)
+    for key in reversed(keys):
+        column = df[key].gather(order).to_frame()
+        order = order.gather(column.select(pl.arg_sort_by(key, descending=True, nulls_last=True,
+                                                          maintain_order=True)).to_series())
+    return order
 
 
 def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dict | None = None,
