@@ -27,13 +27,29 @@ _COLUMN = {"lq": "lq", "growth": "growth", "class": "class_nesta", "value": "val
 
 def _end_rows(lf: pl.LazyFrame, cols: list[str], value: str, total: str | None = None) -> pl.LazyFrame:
     """Rows of the latest year (with a value in ``value``) of the most frequent measure, but
-    those of the industry ``total`` (one query finds the measure and its year)."""
+    those of the industry ``total``.
+
+    >>> t = pl.LazyFrame({"measure": ["gdp", "gdp", "emp", "gdp", "emp"], "year": [2020, 2021, 2022, 2022, 2023],
+    ...                   "industry": "x", "value": [1.0, 2.0, 3.0, None, 4.0]})
+    >>> cols = t.collect_schema().names()
+    >>> _end_rows(t, cols, "value").collect().rows()
+    [('gdp', 2021, 'x', 2.0)]
+    >>> _end_rows(t.filter(pl.col("measure") == "emp"), cols, "value").collect().rows()
+    [('emp', 2023, 'x', 4.0)]
+    """
     keep = []
     last = None
     if "measure" in cols:
         year = pl.col("year").filter(pl.col(value).is_not_null()).max() if "year" in cols else pl.lit(None)
-        top = (lf.group_by("measure").agg(pl.len(), year.alias("last"))
-               .sort(["len", "measure"], descending=[True, False]).head(1).collect())
+        # one measure (the usual table): its year straight away, without grouping the rows by
+        # their measure's text (22.4M rows: 0.2 s instead of 0.4 s)
+        lo, hi, nulls = lf.select(pl.col("measure").min(), pl.col("measure").max().alias("hi"),
+                                  pl.col("measure").null_count().alias("n")).collect().row(0)
+        if lo is not None and lo == hi and not nulls:
+            top = pl.DataFrame({"measure": [lo]}).with_columns(lf.select(year.alias("last")).collect().to_series())
+        else:
+            top = (lf.group_by("measure").agg(pl.len(), year.alias("last"))
+                   .sort(["len", "measure"], descending=[True, False]).head(1).collect())
         if top.height:
             keep.append(pl.col("measure").eq_missing(top["measure"][0]))
             last = top["last"][0]
