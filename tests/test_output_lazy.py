@@ -252,3 +252,42 @@ def test_no_query_of_summaries_and_charts_collects_a_whole_large_table(tmp_path,
     write_analyst_outputs(out, _scans(out), "en", charts=True, quiet=True, top_industries=2)
     assert len(sizes) > 20 and max(sizes) < biggest / 2  # the latest year of 4 at most, never everything
     assert (out / "summary" / "cluster_classes.csv").is_file() and any((out / "charts").iterdir())
+
+
+def test_an_error_of_the_database_thread_stops_the_outputs(tmp_path, monkeypatch):
+    # the database is written in a thread beside the summary tables: its error is the caller's
+    import lqcalc.output.duckdb_db as duckdb_db
+
+    src, _ = cached_run("bres")
+    out = _copy_outputs(src, tmp_path / "out")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full (test)")
+
+    monkeypatch.setattr(duckdb_db, "write_database", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_analyst_outputs(out, _scans(out), "en", charts=False, quiet=True)
+
+
+def test_the_growth_by_region_is_computed_once_for_summary_and_chart(tmp_path, monkeypatch):
+    import lqcalc.output.chartjob as chartjob
+    import lqcalc.output.summary as summary
+
+    src, _ = cached_run("bres")
+    out = _copy_outputs(src, tmp_path / "out")
+    calls = []
+    real = summary.growth_by_region
+
+    def counted(tables):
+        calls.append(1)
+        return real(tables)
+
+    monkeypatch.setattr(summary, "growth_by_region", counted)
+    process = chartjob.start()
+    if process is None:
+        pytest.skip("no chart process on this machine")
+    result = write_analyst_outputs(out, _scans(out), "en", charts=True, quiet=True, top_industries=1,
+                                   chart_process=process)
+    assert len(calls) == 1
+    assert any(p.name.startswith("shift_share") for p in result["charts"])
+    assert (out / "summary" / "growth_by_region.csv").stat().st_size > 100
