@@ -10,8 +10,6 @@ from typing import Any
 
 from lqcalc.errors import UsageError, did_you_mean
 
-
-
 #: Rows per partition when the run does not say (``--partition-rows``; :mod:`lqcalc.io.source`):
 #: a partition is whole years, so a larger year is a partition alone. Measured against
 #: 4,000,000 with every output (``bench/``): 5M rows (1M a year) 8.3 -> 7.4 s and 1.6 -> 0.9
@@ -19,6 +17,7 @@ from lqcalc.errors import UsageError, did_you_mean
 #: 0.8 GB instead of 1.3 GB; a table of 0.28M rows stays one partition (at 50,000 rows a
 #: partition it took 0.6 s more).
 DEFAULT_PARTITION_ROWS = 1_000_000
+
 
 @dataclass
 class ReadOptions:

@@ -27,6 +27,7 @@ from lqcalc import schema
 from lqcalc.config import DEFAULT_PARTITION_ROWS, ReadOptions
 from lqcalc.errors import DataError, Problem, UsageError
 
+
 @dataclass(frozen=True)
 class Partition:
     """The years of one partition (``None`` stands for rows without a year) and its rows."""

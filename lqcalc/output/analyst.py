@@ -77,6 +77,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         the time spent waiting for it at the end. With a chart process, ``charts`` is its
         drawing time and ``charts_waited`` the time this process waited for it.
     """
+    from lqcalc.output.beside import Beside
     from lqcalc.output.duckdb_db import write_database
     from lqcalc.output.summary import SUMMARY_DIR, WORKBOOK, write_summary_files
     from lqcalc.output.workbook import BACKGROUND_CELLS, cells, start_workbook, write_workbook
@@ -91,7 +92,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             # the growth by region, once: for the summary and the shift-share chart
             from lqcalc.output.summary import growth_by_region
 
-            by_region = _Beside(growth_by_region, tables)
+            by_region = Beside(growth_by_region, tables)
             chart_process.plan(out_dir, tables, by_region=by_region.wait, lang=lang, top_industries=top_industries,
                                industries=industries, source=source, industry_names=industry_names)
             beside = chart_process
@@ -102,7 +103,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     chart_paths: list[Path] = []
     try:
         note("• writing the DuckDB database and the summary tables …", quiet)
-        database = _Beside(write_database, out_dir, tables)   # DuckDB works without the interpreter lock
+        database = Beside(write_database, out_dir, tables)   # DuckDB works without the interpreter lock
         t = time.perf_counter()
         built, sheets = write_summary_files(out_dir, tables, lang,
                                             by_region=by_region.wait if by_region is not None else None)
@@ -160,33 +161,3 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     timings["summary"] = round(timings["summary"], 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}
 
-
-class _Beside:
-    """``fn(*args)`` run in a thread; :meth:`wait` gives its result (or raises its error)."""
-
-    def __init__(self, fn, *args):
-        import threading
-
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.seconds = 0.0
-        self._fn, self._args = fn, args
-        self._thread = threading.Thread(target=self._run, name="lqcalc-beside", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        t = time.perf_counter()
-        try:
-            self.result = self._fn(*self._args)
-        except BaseException as exc:   # raised again by wait()
-            self.error = exc
-        self.seconds = time.perf_counter() - t
-
-    def wait(self) -> Any:
-        self._thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-    def cancel(self) -> None:
-        self._thread.join()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -439,29 +438,24 @@ def _content_types(sheets: int, tables: int) -> str:
 
 
 class WorkbookJob:
-    """A workbook being written by a thread; :meth:`wait` finishes it."""
+    """A workbook being written by a thread (:class:`lqcalc.output.beside.Beside`); :meth:`wait` finishes it."""
 
     def __init__(self, path: Path, sheets: list[Sheet]):
-        self.path = path
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._write, args=(sheets,), name="lqcalc-workbook", daemon=True)
-        self.thread.start()
+        from lqcalc.output.beside import Beside
 
-    def _write(self, sheets: list[Sheet]) -> None:
-        try:
-            write_workbook(self.path, sheets)
-        except BaseException as exc:   # raised again by wait()
-            self.error = exc
+        self.path = path
+        self._job = Beside(write_workbook, path, sheets, name="lqcalc-workbook")
 
     def wait(self) -> None:
         """Wait for the workbook; raise :class:`RuntimeError` when writing it failed."""
-        self.thread.join()
-        if self.error is not None:
-            raise RuntimeError(f"writing {self.path.name} failed: {self.error}") from self.error
+        try:
+            self._job.wait()
+        except Exception as exc:
+            raise RuntimeError(f"writing {self.path.name} failed: {exc}") from exc
 
     def cancel(self) -> None:
         """Wait for the thread (when the run fails elsewhere); its file goes with the run's folder."""
-        self.thread.join()
+        self._job.cancel()
 
 
 def start_workbook(path: str | Path, sheets: list[Sheet]) -> WorkbookJob:
