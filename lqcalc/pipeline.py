@@ -295,14 +295,15 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         for name, df in builder.finish().items():
             app.write(name, mask_table(name, df, rates))
         stages.start("write")   # waiting for the writer thread counts as writing
-        app.close()
+        readable = app.finish()   # a table still being written in one piece is read from memory
         warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen) + _single_warning(one_industry, rates)
         if rows["read"] != rows["used"] + rows["rejected"]:
             raise InternalError(f"row accounting failed: read {rows['read']}, used {rows['used']}, "
                                 f"rejected {rows['rejected']}")
+        libraries = versions()
         manifest.update({
-            "lqcalc_version": versions()["lqcalc"],
-            "versions": versions(),
+            "lqcalc_version": libraries["lqcalc"],
+            "versions": libraries,
             "inputs": [
                 {"path": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for p in cfg.inputs
             ],
@@ -322,13 +323,15 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                    if app.has(name)}
         from lqcalc.output import write_analyst_outputs
 
-        all_tables = {name: pl.scan_parquet(app.path(name)) for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
+        all_tables = {name: readable[name] for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
                       if app.has(name)}
-        extras = write_analyst_outputs(tmp, all_tables, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
+        del readable
+        extras = write_analyst_outputs(tmp, all_tables, files=app.written, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None, chart_process=chart_process,
                                        industry_names=cfg.chart_industry_names or None,
                                        source=", ".join(Path(p).name for p in cfg.inputs),
                                        manifest=manifest, report_lang=cfg.lang if cfg.lang_given else None)
+        app.close()
         manifest["outputs"] = outputs
         manifest["empty_tables"] = empty_tables(outputs, manifest["settings"], years)
         manifest["files"] = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())

@@ -426,3 +426,51 @@ def test_appender_writes_a_table_whose_rows_come_last_in_one_piece(tmp_path):
     assert app.rows == {"growth": 2, "never": 0}
     never = pl.read_parquet(tmp_path / "never.parquet")
     assert never.height == 0 and dict(never.schema) == schema
+
+
+def test_appender_finish_reads_a_table_still_being_written_from_memory(tmp_path, monkeypatch):
+    """``finish`` gives appended files their footers and returns scans of them, but a table
+    written in one piece whose file is not yet written comes from memory; ``written``
+    waits for that file. An error of that write reaches ``written`` and ``close``."""
+    import threading
+
+    from lqcalc.output import appender as ap
+
+    release = threading.Event()
+    real = ap.write_whole
+
+    def slow(df, path):
+        assert release.wait(10)
+        if df.height == 1:
+            raise OSError("disk full")
+        real(df, path)
+
+    monkeypatch.setattr(ap, "write_whole", slow)
+    rows = pl.DataFrame({"region": ["a", "b"], "growth": [0.5, None]})
+    with ap.TableAppender(tmp_path) as app:
+        app.write("tidy", pl.DataFrame({"v": [1.0]}))
+        app.write("tidy", pl.DataFrame({"v": [2.0]}))
+        app.write("growth", rows, last=True)
+        tables = app.finish()
+        assert not (tmp_path / "growth.parquet").exists()      # still being written
+        assert tables["growth"].collect().equals(rows)           # read from memory meanwhile
+        assert tables["tidy"].collect()["v"].to_list() == [1.0, 2.0]   # a finished file
+        release.set()
+        files = app.written()
+        assert files["growth"].collect().equals(rows)
+        app.close()
+    assert pl.read_parquet(tmp_path / "growth.parquet").equals(rows)
+
+    release.clear()
+    app = ap.TableAppender(tmp_path / "b")
+    (tmp_path / "b").mkdir()
+    app.write("tidy", pl.DataFrame({"v": [1.0]}))
+    app.write("tidy", pl.DataFrame({"v": [2.0]}))
+    app.write("growth", rows.head(1), last=True)
+    app.finish()
+    release.set()
+    with pytest.raises(OSError, match="disk full"):
+        app.written()
+    with pytest.raises(OSError, match="disk full"):
+        app.close()
+    assert app._threads == []

@@ -10,7 +10,7 @@ threads beside the summary tables.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                           chart_process: "ChartProcess | None" = None, source: str | None = None,
                           industry_names: dict[str, str] | None = None,
                           manifest: Mapping[str, Any] | None = None,
-                          report_lang: str | None = None) -> dict[str, Any]:
+                          report_lang: str | None = None,
+                          files: "Callable[[], Mapping[str, pl.LazyFrame]] | None" = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/``, (unless ``charts`` is false) ``charts/``, and
     (when given the run's ``manifest``) ``report.html``.
 
@@ -67,6 +68,11 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         names are Chinese, else in English.
     report_lang : {"en", "zh"}, optional
         The language asked for (``lqcalc run --lang en`` gives an English page of Chinese data).
+    files : callable, optional
+        Returns the scans of every table's finished Parquet file, waiting for them if need
+        be (:meth:`lqcalc.output.appender.TableAppender.written`): the database is built from
+        these, in its thread, while ``tables`` may still hold a table whose file is being
+        written (as its frame in memory) for the summaries, charts and report.
 
     Returns
     -------
@@ -103,7 +109,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     chart_paths: list[Path] = []
     try:
         note("• writing the DuckDB database and the summary tables …", quiet)
-        database = Beside(write_database, out_dir, tables)   # DuckDB works without the interpreter lock
+        # DuckDB works without the interpreter lock; its views need the finished files
+        database = Beside(lambda: write_database(out_dir, files() if files is not None else tables))
         t = time.perf_counter()
         built, sheets = write_summary_files(out_dir, tables, lang,
                                             by_region=by_region.wait if by_region is not None else None)
@@ -120,7 +127,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
 
             t = time.perf_counter()
             finish_report = prepare_report(out_dir, lang=report_lang or ("zh" if lang == "zh" else None),
-                                           manifest=manifest, summary=built)
+                                           manifest=manifest, summary=built, tables=tables)
             timings["report"] = time.perf_counter() - t
         t = time.perf_counter()
         if beside is not None:

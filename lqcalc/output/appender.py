@@ -305,6 +305,8 @@ class TableAppender:
         self._zeros: Any = None   # zero indices shared by the one-value string columns
         self._empty: dict[str, pl.DataFrame] = {}   # tables given only parts without rows so far
         self._finished: set[str] = set()            # tables given their last part
+        self._held: dict[str, pl.DataFrame] = {}    # tables written in one piece, until written
+        self._ended = False                         # finish() done: every appended file has its footer
         self._queue: queue.Queue | None = None
         self._threads: list[threading.Thread] = []
         self._queued: dict[str, int] = {}   # parts of each table handed to the writers
@@ -362,6 +364,9 @@ class TableAppender:
                 self._empty.pop(name, None)
                 self._finished.add(name)
                 self.rows[name] = self.rows.get(name, 0) + df.height
+                if self.background:
+                    with self._room:
+                        self._held[name] = df   # readable from memory while it is written
                 self._submit(name, _WholeFile(self.path(name)), df, df.estimated_size())
                 return
         # the newest compat level shares polars' buffers (string views included): no copy
@@ -442,6 +447,8 @@ class TableAppender:
             with self._room:
                 self._pending_bytes -= size
                 self._written[name] = seq + 1
+                if isinstance(w, _WholeFile):
+                    self._held.pop(name, None)
                 self._room.notify_all()
             del item, table
 
@@ -463,16 +470,65 @@ class TableAppender:
     def has(self, name: str) -> bool:
         return name in self.rows
 
+    def _all_written(self, names) -> bool:
+        return all(self._written.get(n, 0) == self._queued.get(n, 0) for n in names)
+
+    def finish(self) -> dict[str, pl.LazyFrame]:
+        """Give every appended file its footer once its parts are written; return every table
+        to read.
+
+        A table written in one piece that is still being written (growth and clusters, handed
+        over in the last partition) is returned as its frame in memory, so that what reads
+        the tables (summaries, report, charts) need not wait for its file; every other table
+        is a scan of its finished file. :meth:`written` waits for those files too; call
+        :meth:`close` at the end.
+
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> with TableAppender(d) as app:
+        ...     app.write("t", pl.DataFrame({"a": [1]}))
+        ...     app.write("t", pl.DataFrame({"a": [2]}))
+        ...     app.write("g", pl.DataFrame({"b": [3.0]}), last=True)
+        ...     tables = app.finish()
+        ...     files = app.written()
+        ...     app.close()
+        >>> tables["t"].collect()["a"].to_list(), tables["g"].collect()["b"].to_list()
+        ([1, 2], [3.0])
+        >>> sorted(p.name for p in d.iterdir()), files["g"].collect()["b"].to_list()
+        (['g.parquet', 't.parquet'], [3.0])
+        """
+        self._raise_error()
+        if not self._ended:
+            with self._room:
+                while not self._all_written(self._writers) and self._error is None:
+                    self._room.wait()
+            self._raise_error()
+            for w in self._writers.values():
+                w.close()
+            self._writers.clear()
+            for name, df in self._empty.items():   # tables without a row: their schema
+                write_whole(df, self.path(name))
+            self._empty.clear()
+            self._ended = True
+        with self._room:
+            held = dict(self._held)
+        return {name: held[name].lazy() if name in held else pl.scan_parquet(self.path(name)) for name in self.rows}
+
+    def written(self) -> dict[str, pl.LazyFrame]:
+        """After :meth:`finish`: wait until every file is written; scans of all of them.
+        Safe to call from another thread than the one that writes."""
+        with self._room:
+            while not self._all_written(self._queued) and self._error is None:
+                self._room.wait()
+        if self._error is not None:
+            raise self._error
+        return {name: pl.scan_parquet(self.path(name)) for name in self.rows}
+
     def close(self) -> None:
         """Wait for the writer threads and finish every file (their footers are written here)."""
+        self.finish()
         self._join()
         self._raise_error()
-        for w in self._writers.values():
-            w.close()
-        self._writers.clear()
-        for name, df in self._empty.items():   # tables without a row: their schema
-            write_whole(df, self.path(name))
-        self._empty.clear()
 
     def abort(self) -> None:
         """Stop writing (after an error): pending tables are dropped, files closed as they are."""

@@ -9,7 +9,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import polars as pl
 
 REPORT = "report.html"
 _MARK = "/*lqcalc-font*/"
@@ -65,14 +68,16 @@ def render(context: Mapping[str, Any]) -> str:
 
 
 def prepare_report(out_dir: str | Path, lang: str | None = None, manifest: Mapping[str, Any] | None = None,
-                   summary: Mapping[str, Any] | None = None) -> Callable[[], Path]:
+                   summary: Mapping[str, Any] | None = None,
+                   tables: Mapping[str, "pl.LazyFrame"] | None = None) -> Callable[[], Path]:
     """Work out ``report.html`` but its charts; return the function that adds the charts of
     ``out_dir/charts`` and writes the page (a run prepares the page while its charts are
-    being drawn). The parameters are those of :func:`write_report`."""
+    being drawn). The parameters are those of :func:`write_report`; ``tables`` are the
+    run's tables (by default the scans of the Parquet files of ``out_dir``)."""
     from lqcalc.report.page import charts, context, detect_lang, read_json, scans
 
     out = Path(out_dir)
-    tables = scans(out)
+    tables = scans(out) if tables is None else {name: tables[name].lazy() for name in sorted(tables)}
     report = read_json(out / "validation.json")
     if manifest is None:
         manifest = read_json(out / "manifest.json")
