@@ -11,6 +11,7 @@ runs are compared table by table (identical, or the largest relative difference)
 Usage::
 
     python bench/ab.py /tmp/lqbench/22M.parquet --old /tmp/old --runs 2 --json out.json
+    python bench/ab.py /tmp/lqbench/5M.parquet --flat --old /tmp/old --runs 3
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from generate import REFERENCE_REGION, TOTAL_INDUSTRY  # noqa: E402
 from run import compile_lqcalc, timed  # noqa: E402
 
 
-def one_run(data: Path, out: Path, pythonpath: str | None, extra: list[str]) -> dict:
+def one_run(data: Path, out: Path, pythonpath: str | None, extra: list[str], flat: bool = False) -> dict:
     """One ``lqcalc run`` in its own process: wall, CPU, peak memory and stage timings."""
     env = dict(os.environ)
     if pythonpath:
@@ -39,9 +40,9 @@ def one_run(data: Path, out: Path, pythonpath: str | None, extra: list[str]) -> 
     else:
         env.pop("PYTHONPATH", None)
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "lqcalc", "run", str(data), "--out", str(out), "--reference-region",
-           REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY, "--value-col", "employment", "--quiet", "--json",
-           *extra]
+    reference = [] if flat else ["--reference-region", REFERENCE_REGION, "--total-industry", TOTAL_INDUSTRY]
+    cmd = [sys.executable, "-m", "lqcalc", "run", str(data), "--out", str(out), *reference,
+           "--value-col", "employment", "--quiet", "--json", *extra]
     # run from the output's parent: ``python -m`` puts the working directory first on
     # sys.path, ahead of PYTHONPATH, so a run from a source tree would import that tree
     r = timed(cmd, env=env, cwd=out.parent)
@@ -89,6 +90,8 @@ def main() -> None:
     ap.add_argument("--old", required=True, help="directory holding the other version's lqcalc package")
     ap.add_argument("--runs", type=int, default=2, help="runs of each version (alternated)")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--flat", action="store_true",
+                    help="a table without reference or total rows (the 5M one): no --reference-region, --total-industry")
     ap.add_argument("extra", nargs="*", help="more options for lqcalc run (after --)")
     args = ap.parse_args()
     import compileall
@@ -100,7 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.data.parent) as d:
         for i in range(args.runs):
             for label, path in (("old", args.old), ("new", None)):
-                r = one_run(args.data, Path(d) / label, path, args.extra)
+                r = one_run(args.data, Path(d) / label, path, args.extra, args.flat)
                 r.update(version=label, run=i + 1)
                 res["runs"].append(r)
                 print(f"{label} {i + 1}: {r['wall_s']} s, CPU {r['cpu_s']} s, {r.get('timings')}", file=sys.stderr,

@@ -161,8 +161,7 @@ class TableBuilder:
         """``(name, rows)`` of every partition table for ``base``, each as soon as it is
         computed, so that the caller can write it and let it go before the next one is
         built (in the end year, growth is handed over before the indicator table exists,
-        the indicator table before the clusters are computed, and clusters read only the
-        few growth columns they use).
+        and clusters read only the few growth columns they use).
 
         ``label_codes``: the code columns of ``base`` are the validation rules' (positions
         among the labels of the whole table); the ``indicators`` rows then keep ``_rc``
@@ -226,9 +225,6 @@ class TableBuilder:
             if wanted("industries"):
                 yield "industries", industries
             del industries
-        if indicators is not None and wanted("indicators"):
-            # handed over before the clusters are computed: the writer encodes it meanwhile
-            yield "indicators", indicators.drop(CODES["measure"] if label_codes else _CODE_COLS)
         if cluster_growth is not None:
             assert indicators is not None
             ind = indicators if joint else indicators.drop(_CODE_COLS)
@@ -251,7 +247,12 @@ class TableBuilder:
 
                 yield "proximity", proximity_table(parts)
             del parts
-        del indicators
+        if indicators is not None:
+            plain_ind = indicators.drop(CODES["measure"] if label_codes else _CODE_COLS)
+            del indicators
+            if wanted("indicators"):
+                yield "indicators", plain_ind
+            del plain_ind
         plain = base.drop(_CODE_COLS)
         if want("intensity"):
             intensity = intensity_table(plain, list(self.cfg.intensity or []))
