@@ -92,8 +92,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--flat", action="store_true",
                     help="a table without reference or total rows (the 5M one): no --reference-region, --total-industry")
-    ap.add_argument("extra", nargs="*", help="more options for lqcalc run (after --)")
-    args = ap.parse_args()
+    args, extra = ap.parse_known_args()   # the rest: more options for lqcalc run (after --)
+    args.extra = [a for a in extra if a != "--"]
     import compileall
 
     compile_lqcalc()   # both versions byte-compiled, as installed
