@@ -96,7 +96,7 @@ RUN_STAGES = (
     ("timings", "read", "read", "the Parquet input scanned one partition (whole years) at a time"),
     ("timings", "validate", "validate", "the whole-table context, then the polars rules per partition"),
     ("timings", "indicators", "denominators and tables", "every table of every partition (below, one by one)"),
-    ("timings", "write", "write stage", "waiting for the Parquet writers, then everything below"),
+    ("timings", "write", "write stage", "waiting for the appended Parquet files, then everything below"),
     ("write_timings", "summary", "· summaries", "`summary/` (CSV, Markdown; `summary.xlsx` in a thread)"),
     ("write_timings", "report", "· report", "`report.html` (maps, tables, the charts embedded)"),
     ("write_timings", "database", "· database", "`lqcalc.duckdb`: views over the Parquet files, macros"),

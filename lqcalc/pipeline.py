@@ -325,8 +325,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
 
         all_tables = {name: readable[name] for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
                       if app.has(name)}
-        del readable
-        extras = write_analyst_outputs(tmp, all_tables, files=app.written, lang=cfg.lang, charts=cfg.charts, quiet=cfg.quiet,
+        extras = write_analyst_outputs(tmp, all_tables, files=app.written, lang=cfg.lang, charts=cfg.charts,
+                                       quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None, chart_process=chart_process,
                                        industry_names=cfg.chart_industry_names or None,
                                        source=", ".join(Path(p).name for p in cfg.inputs),
