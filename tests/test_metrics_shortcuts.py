@@ -282,3 +282,25 @@ def test_reasons_where_null_equal_every_reason_evaluated():
              ("b", pl.lit("b: no b"))]
     for missing in (None, ("x", "x is missing")):
         assert reasons_where_null(df, parts, missing=missing).to_list() == plain_reasons(df, parts, missing).to_list()
+
+
+@pytest.mark.parametrize("numpy_rows", [0, 10**9])
+def test_sum_of_others_is_found_the_same_by_numpy_and_by_polars(monkeypatch, numpy_rows):
+    """The region that is the sum of the others, found by a numpy bincount on the integer
+    codes (large tables) or a polars group-by (small ones): the same answer, ties included."""
+    import lqcalc.totals as totals
+
+    monkeypatch.setattr(totals, "NUMPY_ROWS", numpy_rows)
+
+    def coded(regions, values):
+        labels = sorted(set(regions))
+        return pl.DataFrame({"region": regions, "value": values,
+                             "_rc": pl.Series([labels.index(r) for r in regions], dtype=pl.UInt32)})
+
+    national = coded(["06", "01", "US", "02", "01"], [3.0, 1.0, 6.5, 2.0, 0.5])
+    assert totals._sum_of_others(national, None) == "US"
+    # two regions of the same largest sum that the others nearly add up to: the first label
+    tie = coded(["B", "A", "C"], [100.0, 100.0, 0.5])
+    assert totals._sum_of_others(tie, None) == "A"
+    assert totals._sum_of_others(coded(["A", "B", "C"], [1.0, 2.0, 9.0]), None) is None
+    assert totals._sum_of_others(coded(["A", "B"], [1.0, 1.0]), None) is None

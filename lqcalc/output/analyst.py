@@ -84,7 +84,6 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         drawing time and ``charts_waited`` the time this process waited for it.
     """
     from lqcalc.output.beside import Beside
-    from lqcalc.output.duckdb_db import write_database
     from lqcalc.output.summary import SUMMARY_DIR, WORKBOOK, write_summary_files
     from lqcalc.output.workbook import BACKGROUND_CELLS, cells, start_workbook, write_workbook
     from lqcalc.progress import note
@@ -109,8 +108,7 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     chart_paths: list[Path] = []
     try:
         note("• writing the DuckDB database and the summary tables …", quiet)
-        # DuckDB works without the interpreter lock; its views need the finished files
-        database = Beside(lambda: write_database(out_dir, files() if files is not None else tables))
+        database = Beside(_database, out_dir, tables, files)   # DuckDB works without the interpreter lock
         t = time.perf_counter()
         built, sheets = write_summary_files(out_dir, tables, lang,
                                             by_region=by_region.wait if by_region is not None else None)
@@ -168,3 +166,11 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
     timings["summary"] = round(timings["summary"], 4)
     return {"database": db, "summary": out_dir / SUMMARY_DIR, "charts": chart_paths, "timings": timings}
 
+
+def _database(out_dir: Path, tables: Mapping[str, Any], files: Callable[[], Mapping[str, Any]] | None) -> Path:
+    """``lqcalc.duckdb`` (:func:`lqcalc.output.duckdb_db.write_database`) over the finished
+    files: DuckDB is imported while they are still being written."""
+    import duckdb  # noqa: F401
+    from lqcalc.output.duckdb_db import write_database
+
+    return write_database(out_dir, files() if files is not None else tables)
