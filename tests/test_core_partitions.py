@@ -474,3 +474,28 @@ def test_appender_finish_reads_a_table_still_being_written_from_memory(tmp_path,
     with pytest.raises(OSError, match="disk full"):
         app.close()
     assert app._threads == []
+
+
+def test_appender_splits_whole_number_values_into_byte_streams(tmp_path):
+    """Input values (whole numbers, some missing) go to the file in the byte-stream-split
+    encoding, ratios in the plain one; both read back exactly with polars and DuckDB."""
+    import random
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from lqcalc.output.appender import TableAppender
+
+    rng = random.Random(7)
+    parts = [pl.DataFrame({"value": [None if rng.random() < 0.1 else float(rng.randint(0, 5000)) for _ in range(20_000)],
+                           "lq": [rng.random() * 3 for _ in range(20_000)]}) for _ in range(3)]
+    with TableAppender(tmp_path) as app:
+        for p in parts:
+            app.write("t", p)
+        app.close()
+    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata
+    encodings = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i).encodings for i in range(2)}
+    assert "BYTE_STREAM_SPLIT" in encodings["value"] and "BYTE_STREAM_SPLIT" not in encodings["lq"]
+    expected = pl.concat(parts)
+    assert pl.read_parquet(tmp_path / "t.parquet").equals(expected)
+    assert duckdb.sql(f"select value, lq from '{tmp_path / 't.parquet'}'").fetchall() == expected.rows()

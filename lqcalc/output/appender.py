@@ -71,28 +71,36 @@ def dictionary_columns(schema: Any) -> list[str]:
     return [f.name for f in schema if not (pa.types.is_floating(f.type) or _wide_int(f.type))]
 
 
-def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str, int]]:
-    """Compression codec of each column of ``table`` (and the zstd levels): zstd level
-    :data:`ZSTD_LEVEL`, but snappy for a floating-point column that zstd would shrink by
-    less than 15 % more than snappy (judged on the first ``sample`` values).
+def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
+    """Compression codec of each column of ``table``, the zstd levels, and the floating-point
+    columns written in the byte-stream-split encoding: zstd level :data:`ZSTD_LEVEL`, but
+    snappy for a floating-point column that zstd would shrink by less than 15 % more than
+    snappy, and byte stream split for one that zstd shrinks at least as well split (all
+    judged on the first ``sample`` values).
 
     Indicators computed by a division (LQ, SLQ, the CI bounds) barely compress, and zstd
     costs twice what snappy does on them; input values (whole numbers) and denominators
     compress well and keep zstd. Indicator table of one 3.2M-row year with every
-    floating-point column in snappy: 2.91 s -> 2.35 s to write, 103 -> 119 MB.
+    floating-point column in snappy: 2.91 s -> 2.35 s to write, 103 -> 119 MB. Input values
+    split into their byte streams (the exponent bytes apart from the mantissa bytes) cost
+    less to compress and come out smaller: 3.2M values of a county table, 0.112 -> 0.059 s,
+    4.0 -> 3.3 MB. The split is a standard Parquet encoding that pyarrow, polars and DuckDB
+    read.
 
     >>> import random
     >>> import pyarrow as pa
     >>> rng = random.Random(1)
-    >>> t = pa.table({"region": ["a"] * 1000, "value": [float(rng.randint(0, 9)) for _ in range(1000)],
+    >>> t = pa.table({"region": ["a"] * 1000, "value": [float(rng.randint(0, 999)) for _ in range(1000)],
     ...               "lq": [rng.random() for _ in range(1000)]})
     >>> codecs(t)
-    ({'region': 'zstd', 'value': 'zstd', 'lq': 'snappy'}, {'region': 1, 'value': 1})
+    ({'region': 'zstd', 'value': 'zstd', 'lq': 'snappy'}, {'region': 1, 'value': 1}, {'value': 'BYTE_STREAM_SPLIT'})
     """
     import numpy as np
     import pyarrow as pa
 
     codec = {}
+    split = {}
+    zstd = pa.Codec("zstd", compression_level=ZSTD_LEVEL)
     for f in table.schema:
         codec[f.name] = "zstd"
         if pa.types.is_floating(f.type):
@@ -108,11 +116,13 @@ def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str,
             if len(values) == 0:
                 continue
             data = values[:sample].tobytes()
-            z = pa.Codec("zstd", compression_level=ZSTD_LEVEL).compress(data, asbytes=True)
+            z = zstd.compress(data, asbytes=True)
             snappy = pa.Codec("snappy").compress(data, asbytes=True)
             if len(z) > 0.85 * len(snappy):
                 codec[f.name] = "snappy"
-    return codec, {c: ZSTD_LEVEL for c, k in codec.items() if k == "zstd"}
+            elif len(zstd.compress(values[:sample].T.tobytes(), asbytes=True)) <= len(z):
+                split[f.name] = "BYTE_STREAM_SPLIT"
+    return codec, {c: ZSTD_LEVEL for c, k in codec.items() if k == "zstd"}, split
 
 
 def delta_columns(schema: Any) -> dict[str, str]:
@@ -395,10 +405,11 @@ class TableAppender:
         if w is None:
             import pyarrow.parquet as pq
 
-            codec, level = codecs(table)
+            codec, level, split = codecs(table)
             w = pq.ParquetWriter(self.path(name), table.schema, compression=codec, compression_level=level or None,
                                  store_schema=not plain, use_dictionary=dictionary_columns(table.schema),
-                                 column_encoding=delta_columns(table.schema) or None, write_batch_size=WRITE_BATCH)
+                                 column_encoding={**delta_columns(table.schema), **split} or None,
+                                 write_batch_size=WRITE_BATCH)
             self._writers[name] = w
             self._schemas[name] = df.schema
             self._empty.pop(name, None)
