@@ -324,7 +324,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         from lqcalc.output import write_analyst_outputs
 
         all_tables = {name: readable[name] for name in ["tidy", *TABLE_NAMES, *OPTIONAL_TABLE_NAMES, "rejected"]
-                      if app.has(name)}
+                      if name in readable}
         extras = write_analyst_outputs(tmp, all_tables, files=app.written, lang=cfg.lang, charts=cfg.charts,
                                        quiet=cfg.quiet,
                                        industries=cfg.chart_industries or None, chart_process=chart_process,

@@ -149,9 +149,9 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
             finish_report()
             timings["report"] = round(timings["report"] + time.perf_counter() - t, 4)
     except BaseException:
-        for job_beside in (database, by_region):
-            if job_beside is not None:
-                job_beside.cancel()
+        for thread in (database, by_region):
+            if thread is not None:
+                thread.cancel()
         if job is not None:
             job.cancel()
         if beside is not None:

@@ -100,7 +100,7 @@ def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str,
 
     codec = {}
     split = {}
-    zstd = pa.Codec("zstd", compression_level=ZSTD_LEVEL)
+    zstd, snappy = pa.Codec("zstd", compression_level=ZSTD_LEVEL), pa.Codec("snappy")
     for f in table.schema:
         codec[f.name] = "zstd"
         if pa.types.is_floating(f.type):
@@ -117,8 +117,7 @@ def codecs(table: Any, sample: int = 1 << 16) -> tuple[dict[str, str], dict[str,
                 continue
             data = values[:sample].tobytes()
             z = zstd.compress(data, asbytes=True)
-            snappy = pa.Codec("snappy").compress(data, asbytes=True)
-            if len(z) > 0.85 * len(snappy):
+            if len(z) > 0.85 * len(snappy.compress(data, asbytes=True)):
                 codec[f.name] = "snappy"
             elif len(zstd.compress(values[:sample].T.tobytes(), asbytes=True)) <= len(z):
                 split[f.name] = "BYTE_STREAM_SPLIT"
@@ -316,7 +315,6 @@ class TableAppender:
         self._empty: dict[str, pl.DataFrame] = {}   # tables given only parts without rows so far
         self._finished: set[str] = set()            # tables given their last part
         self._held: dict[str, pl.DataFrame] = {}    # tables written in one piece, until written
-        self._ended = False                         # finish() done: every appended file has its footer
         self._queue: queue.Queue | None = None
         self._threads: list[threading.Thread] = []
         self._queued: dict[str, int] = {}   # parts of each table handed to the writers
@@ -509,21 +507,19 @@ class TableAppender:
         (['g.parquet', 't.parquet'], [3.0])
         """
         self._raise_error()
-        if not self._ended:
-            with self._room:
-                while not self._all_written(self._writers) and self._error is None:
-                    self._room.wait()
-            self._raise_error()
-            for w in self._writers.values():
-                w.close()
-            self._writers.clear()
-            for name, df in self._empty.items():   # tables without a row: their schema
-                write_whole(df, self.path(name))
-            self._empty.clear()
-            self._ended = True
+        with self._room:
+            while not self._all_written(self._writers) and self._error is None:
+                self._room.wait()
+        self._raise_error()
+        for w in self._writers.values():   # a second call finds nothing left to do
+            w.close()
+        self._writers.clear()
+        for name, df in self._empty.items():   # tables without a row: their schema
+            write_whole(df, self.path(name))
+        self._empty.clear()
         with self._room:
             held = dict(self._held)
-        return {name: held[name].lazy() if name in held else pl.scan_parquet(self.path(name)) for name in self.rows}
+        return self._scans(held)
 
     def written(self) -> dict[str, pl.LazyFrame]:
         """After :meth:`finish`: wait until every file is written; scans of all of them.
@@ -533,10 +529,13 @@ class TableAppender:
                 self._room.wait()
         if self._error is not None:
             raise self._error
-        return {name: pl.scan_parquet(self.path(name)) for name in self.rows}
+        return self._scans({})
+
+    def _scans(self, held: dict[str, pl.DataFrame]) -> dict[str, pl.LazyFrame]:
+        return {name: held[name].lazy() if name in held else pl.scan_parquet(self.path(name)) for name in self.rows}
 
     def close(self) -> None:
-        """Wait for the writer threads and finish every file (their footers are written here)."""
+        """Finish every file (:meth:`finish`) and wait for the writer threads."""
         self.finish()
         self._join()
         self._raise_error()

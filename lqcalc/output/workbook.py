@@ -58,8 +58,10 @@ class Sheet:
     columns: tuple[str, ...] = ()
 
 
-#: Characters :func:`text_width` counts twice.
-_WIDE = r"[\x{2E80}-\x{10FFFF}]"
+#: The first character :func:`text_width` counts twice (CJK and everything after it), and
+#: the same characters as a polars pattern.
+WIDE_FROM = 0x2E80
+_WIDE = rf"[\x{{{WIDE_FROM:X}}}-\x{{10FFFF}}]"
 
 
 def text_width(value: object) -> int:
@@ -71,7 +73,7 @@ def text_width(value: object) -> int:
     if value is None:
         return 0
     s = str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
+    return sum(2 if ord(ch) >= WIDE_FROM else 1 for ch in s)
 
 
 def column_formats(sheet: Sheet) -> dict[str, str]:

@@ -77,6 +77,7 @@ def prepare_report(out_dir: str | Path, lang: str | None = None, manifest: Mappi
     from lqcalc.report.page import charts, context, detect_lang, read_json, scans
 
     out = Path(out_dir)
+    # by name, as scans() lists the files
     tables = scans(out) if tables is None else {name: tables[name].lazy() for name in sorted(tables)}
     report = read_json(out / "validation.json")
     if manifest is None:
