@@ -182,6 +182,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     from lqcalc.io.source import open_source
     from lqcalc.output.appender import TableAppender
     from lqcalc.output.atomic import atomic_directory, check_target
+    from lqcalc.output.facts import WrittenFacts
     from lqcalc.output.manifest import empty_tables, sha256_file, versions, write_manifest
     from lqcalc.progress import progress
     from lqcalc.rates import mask_table
@@ -229,6 +230,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
     rows = {"read": 0, "used": 0, "rejected": 0}
     warnings_seen: dict[str, None] = {}
     one_industry: dict[str, str | None] = {}     # measures with one industry or none (lqcalc.tables.standing)
+    facts = WrittenFacts()   # the summaries' counts, taken from each part as it is written
     resolved: dict[str, str | None] = {}
     manifest: dict[str, Any] = {}
     with atomic_directory(cfg.out) as tmp, TableAppender(tmp, single=single) as app, chartjob.closing(chart_process):
@@ -243,6 +245,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
             stages.start("validate")
             good, rejected = pgate.check(tidy)
             stages.start("write")
+            facts.add("tidy", tidy)
             app.write("tidy", tidy, coded=_label_codes(good, tidy.height, labels))
             del tidy
             rows["rejected"] += rejected.height
@@ -278,6 +281,7 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                 if coded and name == "indicators":
                     codes = _label_codes(df, df.height, labels)
                     df = df.drop(CODES["region"], CODES["industry"])
+                facts.add(name, df)
                 app.write(name, df, coded=codes, last=builder.last_rows(name, part.years))
                 del df
                 stages.start("indicators")
@@ -293,7 +297,9 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
         if builder is None:
             raise InternalError("no partition was computed although validation passed")
         for name, df in builder.finish().items():
-            app.write(name, mask_table(name, df, rates))
+            df = mask_table(name, df, rates)
+            facts.add(name, df)
+            app.write(name, df)
         stages.start("write")   # waiting for the writer thread counts as writing
         readable = app.finish()   # a table still being written in one piece is read from memory
         warnings = checked.report.warning_lines(cfg.lang) + list(warnings_seen) + _single_warning(one_industry, rates)
@@ -330,7 +336,8 @@ def run(cfg: RunConfig, stages: Stages | None = None) -> RunResult:
                                        industries=cfg.chart_industries or None, chart_process=chart_process,
                                        industry_names=cfg.chart_industry_names or None,
                                        source=", ".join(Path(p).name for p in cfg.inputs),
-                                       manifest=manifest, report_lang=cfg.lang if cfg.lang_given else None)
+                                       manifest=manifest, report_lang=cfg.lang if cfg.lang_given else None,
+                                       facts=facts)
         app.close()
         manifest["outputs"] = outputs
         manifest["empty_tables"] = empty_tables(outputs, manifest["settings"], years)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
     from lqcalc.output.chartjob import ChartProcess
+    from lqcalc.output.facts import WrittenFacts
 
 
 def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl.LazyFrame"], lang: str = "en",
@@ -27,7 +28,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
                           industry_names: dict[str, str] | None = None,
                           manifest: Mapping[str, Any] | None = None,
                           report_lang: str | None = None,
-                          files: "Callable[[], Mapping[str, pl.LazyFrame]] | None" = None) -> dict[str, Any]:
+                          files: "Callable[[], Mapping[str, pl.LazyFrame]] | None" = None,
+                          facts: "WrittenFacts | None" = None) -> dict[str, Any]:
     """Write ``lqcalc.duckdb``, ``summary/``, (unless ``charts`` is false) ``charts/``, and
     (when given the run's ``manifest``) ``report.html``.
 
@@ -73,6 +75,9 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         be (:meth:`lqcalc.output.appender.TableAppender.written`): the database is built from
         these, in its thread, while ``tables`` may still hold a table whose file is being
         written (as its frame in memory) for the summaries, charts and report.
+    facts : lqcalc.output.facts.WrittenFacts, optional
+        Counts the run took while writing ``tidy`` and ``indicators``: the summary uses them
+        instead of reading those tables again.
 
     Returns
     -------
@@ -111,7 +116,8 @@ def write_analyst_outputs(out_dir: Path, tables: Mapping[str, "pl.DataFrame | pl
         database = Beside(_database, out_dir, tables, files)   # DuckDB works without the interpreter lock
         t = time.perf_counter()
         built, sheets = write_summary_files(out_dir, tables, lang,
-                                            by_region=by_region.wait if by_region is not None else None)
+                                            by_region=by_region.wait if by_region is not None else None,
+                                            facts=facts)
         workbook = out_dir / SUMMARY_DIR / WORKBOOK
         if cells(sheets) > BACKGROUND_CELLS:
             job = start_workbook(workbook, sheets)  # written beside the charts and report.html

@@ -43,6 +43,7 @@ from pathlib import Path
 import polars as pl
 
 from lqcalc.output.labels import label, relabel, sheet_name, table_title
+from lqcalc.output.facts import NO_REASON, WrittenFacts
 
 SUMMARY_DIR = "summary"
 
@@ -232,14 +233,19 @@ def _top(cells: pl.DataFrame, ranks: pl.DataFrame, by: str) -> pl.DataFrame:
     return _drop_empty(ranked.select(order + rest).sort([by, "measure", "rank"]))
 
 
-def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int) -> dict[str, pl.DataFrame]:
+def top_clusters(ind: pl.LazyFrame, tables: Mapping[str, pl.LazyFrame], top: int,
+                 last: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """``top_clusters_by_industry`` and ``top_clusters_by_region`` from the latest year's cells.
 
     The ranks are computed on four columns; only the ranked rows are kept with the columns
     the tables show, and growth and cluster classes are joined onto those rows alone.
+    ``last`` is :func:`_latest_years` of ``ind`` when known (computed when not given).
     """
     cells = _cells(ind)
-    last = _latest_years(cells) if "year" in _names(cells) else None
+    if "year" not in _names(cells):
+        last = None
+    elif last is None:
+        last = _latest_years(cells)
     cells = _latest(cells, last)
     ranks = _ranks(cells, top, by_measure=last is None or last.height > 1)
     wanted = pl.concat([ranks["industry"]["_row"], ranks["region"]["_row"]]).unique()
@@ -326,7 +332,8 @@ def descending_order(df: pl.DataFrame, keys: list[str]) -> pl.Series:
 
 
 def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dict | None = None,
-                   by_region: Callable[[], pl.DataFrame | None] | None = None) -> dict[str, pl.DataFrame]:
+                   by_region: Callable[[], pl.DataFrame | None] | None = None,
+                   facts: WrittenFacts | None = None) -> dict[str, pl.DataFrame]:
     """Build the summary tables (plain column names) from a run's output tables.
 
     Parameters
@@ -343,6 +350,10 @@ def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dic
     by_region : callable, optional
         Gives :func:`growth_by_region` of the same tables, when the caller computes it anyway
         (a run's shift-share chart needs it too).
+    facts : lqcalc.output.facts.WrittenFacts, optional
+        Counts a run took from ``tidy`` and ``indicators`` while writing them (the empty LQs
+        by reason, the missing values, the latest years): the same numbers, without reading
+        those tables again.
 
     Examples
     --------
@@ -360,14 +371,15 @@ def summary_tables(tables: Mapping[str, Frame | None], top: int = 5, report: dic
     out: dict[str, pl.DataFrame] = {}
     ind = tables.get("indicators")
     if _has(ind, "region", "industry", "measure", "lq"):
-        out.update(top_clusters(ind, tables, top))
+        known = facts.latest_years() if facts is not None and facts.has("indicators") else None
+        out.update(top_clusters(ind, tables, top, last=known))
     clusters = tables.get("clusters")
     if _has(clusters, "region", "industry"):
         out.update(cluster_class_tables(clusters))
     gbr = by_region() if by_region is not None else growth_by_region(tables)
     if gbr is not None:
         out["growth_by_region"] = gbr
-    out["validation"] = validation_summary(tables, report)
+    out["validation"] = validation_summary(tables, report, facts=facts)
     return out
 
 
@@ -448,12 +460,15 @@ def growth_by_region(tables: Mapping[str, Frame | None]) -> pl.DataFrame | None:
     return _drop_empty(summed.sort(sort_col, descending=sort_col != "region", nulls_last=True))
 
 
-def validation_summary(tables: Mapping[str, Frame | None], report: dict | None = None) -> pl.DataFrame:
+def validation_summary(tables: Mapping[str, Frame | None], report: dict | None = None,
+                       facts: WrittenFacts | None = None) -> pl.DataFrame:
     """Counts an analyst checks first: rows, rejections by rule, missing values, empty LQs.
 
     ``report`` is the validation report of the run (``validation.json``), when there is one:
     its rows checked, rows with errors, warnings and every rule that failed are added.
-    Counts of LazyFrames are aggregations over the few columns they need.
+    Counts of LazyFrames are aggregations over the few columns they need; ``facts``, the
+    counts a run took while writing ``tidy`` and ``indicators``
+    (:class:`lqcalc.output.facts.WrittenFacts`), spare reading those tables again.
 
     >>> validation_summary({"tidy": pl.DataFrame({"value": [1.0, None]})}).rows()
     [('rows used', 2), ('missing values', 1)]
@@ -476,16 +491,20 @@ def validation_summary(tables: Mapping[str, Frame | None], report: dict | None =
             for rule, n in vc.rows():
                 rows.append((f"rows rejected: {rule}", n))
     if _has(tidy, "value"):
-        rows.append(("missing values", collect(tidy.select(pl.col("value").null_count())).item()))
+        missing = (facts.missing_values if facts is not None and facts.has("tidy")
+                   else collect(tidy.select(pl.col("value").null_count())).item())
+        rows.append(("missing values", missing))
     ind = tables.get("indicators")
     if _has(ind, "lq"):
         ind = _cells(ind)
         empty = pl.col("lq").is_null()
         keys = [empty.alias("_empty")]
         if "null_reason" in _names(ind):
-            keys.append(pl.when(empty).then(pl.col("null_reason").fill_null("unknown")).alias("_reason"))
-        # one streaming aggregation (a handful of groups), whatever the number of rows
-        counts = collect(ind.group_by(keys).agg(pl.len().alias("n")))
+            keys.append(pl.when(empty).then(pl.col("null_reason").fill_null(NO_REASON)).alias("_reason"))
+        if facts is not None and facts.has("indicators") and len(keys) == 2:
+            counts = facts.lq_counts()
+        else:   # one streaming aggregation (a handful of groups), whatever the number of rows
+            counts = collect(ind.group_by(keys).agg(pl.len().alias("n")))
         n = counts["n"].sum()
         empties = counts.filter(pl.col("_empty"))
         rows.append(("cells", n))
@@ -587,12 +606,13 @@ WORKBOOK = "summary.xlsx"
 
 
 def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang: str = "en", top: int = 5,
-                        by_region: Callable[[], pl.DataFrame | None] | None = None):
+                        by_region: Callable[[], pl.DataFrame | None] | None = None,
+                        facts: WrittenFacts | None = None):
     """Write the CSV files and ``summary.md`` of :func:`write_summary`; return the summary
     tables and the sheets of ``summary.xlsx`` (:class:`lqcalc.output.workbook.Sheet`), which
     the caller writes (:func:`~lqcalc.output.workbook.write_workbook`, or in a thread
     with :func:`~lqcalc.output.workbook.start_workbook`). ``by_region`` as in
-    :func:`summary_tables`."""
+    :func:`summary_tables` (``facts`` too)."""
     from lqcalc.output.workbook import Sheet
 
     sdir = Path(out_dir) / SUMMARY_DIR
@@ -606,7 +626,8 @@ def write_summary_files(out_dir: Path, tables: Mapping[str, Frame | None], lang:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (ValueError, OSError):
             report = None
-    built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None, by_region=by_region)
+    built = summary_tables(tables, top=top, report=report if isinstance(report, dict) else None, by_region=by_region,
+                           facts=facts)
     md = [f"# {'摘要' if lang == 'zh' else 'Summary'}", ""]
     used: set[str] = set()
     sheets: list[Sheet] = []
