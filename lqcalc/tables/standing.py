@@ -48,22 +48,24 @@ def single_measures(base: pl.DataFrame) -> dict[str, str | None]:
     coded = "_ic" in base.columns and "_mc" in base.columns
     ikey, mkey = ("_ic", "_mc") if coded else ("industry", "measure")
     # two industries differ when the smallest and the largest code differ (min / max are
-    # cheap aggregations; a set of distinct codes per measure is not)
-    leaf = pl.col(ikey).filter(~pl.col("is_total_industry") & pl.col("industry").is_not_null())
+    # cheap aggregations; a set of distinct codes per measure is not); the industry's label
+    # is looked up only for a measure that has one (no string is filtered per row otherwise)
+    shown = ~pl.col("is_total_industry") & pl.col("industry").is_not_null()
+    leaf = pl.col(ikey).filter(shown)
     stats = (base.lazy().filter(~pl.col("is_reference_region"))
              .group_by(pl.col(mkey).alias("_key"))
              .agg(pl.col("measure").first(), leaf.min().alias("_lo"), leaf.max().alias("_hi"),
-                  pl.col("industry").filter(~pl.col("is_total_industry")).drop_nulls().first().alias("first"),
                   pl.col("is_total_industry").any().alias("has_total"))
              .collect())
     out: dict[str, str | None] = {}
-    for m, lo, hi, first, has_total in stats.select("measure", "_lo", "_hi", "first", "has_total").sort("measure").iter_rows():
+    for m, key, lo, hi, has_total in stats.select("measure", "_key", "_lo", "_hi", "has_total").sort("measure").iter_rows():
         if m is None:
             continue
         if lo is None:
             out[m] = None
         elif lo == hi and not has_total:
-            out[m] = first
+            one = base.lazy().filter(~pl.col("is_reference_region") & (pl.col(mkey) == key) & shown)
+            out[m] = one.select(pl.col("industry").first()).collect().item()
     return out
 
 
