@@ -2,8 +2,8 @@
 
 A run (:func:`lqcalc.pipeline.run`) reads, validates and computes the input one partition
 (a few whole years, ``--partition-rows``) at a time. This script does the same with the
-same functions and adds up, with ``time.perf_counter`` and the process's peak resident
-memory:
+same functions and adds up, with ``time.perf_counter``, the process's CPU time (all its
+threads, polars' pool included: ``cpu_times``) and its peak resident memory:
 
 * ``read``: the partition's tidy rows (:mod:`lqcalc.io.source`);
 * ``validate``: :class:`lqcalc.validation.PartitionGate` (the polars rules; with ``--gx``
@@ -41,6 +41,13 @@ from generate import REFERENCE_REGION, TOTAL_INDUSTRY  # noqa: E402
 def peak_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def clock() -> tuple[float, float]:
+    """Wall seconds and this process's CPU seconds (every thread, polars' pool included): a
+    stage's CPU is the difference over it, the stages running one after the other."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter(), r.ru_utime + r.ru_stime
 
 
 def progress(stage: str, seconds: float) -> None:
@@ -97,27 +104,31 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     res: dict = {"input": str(path), "times": {}, "peak_mb_after": {}}
     T: dict[str, float] = {}
 
-    def add(stage: str, t0: float) -> None:
-        T[stage] = T.get(stage, 0.0) + time.perf_counter() - t0
+    C: dict[str, float] = {}
+
+    def add(stage: str, t0: tuple[float, float]) -> None:
+        wall, cpu = clock()
+        T[stage] = T.get(stage, 0.0) + wall - t0[0]
+        C[stage] = C.get(stage, 0.0) + cpu - t0[1]
 
     writes: dict[str, float] = {}
 
-    def wrote(table: str, t0: float) -> None:
-        writes[table] = writes.get(table, 0.0) + time.perf_counter() - t0
+    def wrote(table: str, t0: tuple[float, float]) -> None:
+        writes[table] = writes.get(table, 0.0) + clock()[0] - t0[0]
 
     if gx:
-        t = time.perf_counter()
+        t = clock()
         import great_expectations  # noqa: F401
 
         add("import_great_expectations", t)
     from lqcalc.validation import PartitionGate, validation_context
 
-    t = time.perf_counter()
+    t = clock()
     source = open_source(cfg.inputs, cfg.read)
     plan = source.plan(cfg.partition_rows)
     years = sorted({y for p in plan for y in p.years if y is not None})
     add("read", t)
-    t = time.perf_counter()
+    t = clock()
     context = validation_context(source.lazy(), raw_keys=source.raw_keys, fixed=source.fixed_pairs)
     source.keys_padded(context.padded)
     gate = PartitionGate(cfg, context)
@@ -129,44 +140,44 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     with tempfile.TemporaryDirectory(dir=path.parent) as d:
         app = TableAppender(d, single=len(plan) == 1, background=False)  # stage times apart
         for part in plan:
-            t = time.perf_counter()
+            t = clock()
             tidy = source.read(part, len(plan) == 1)
             add("read", t)
             rows += tidy.height
-            t = time.perf_counter()
+            t = clock()
             good, _rejected = gate.check(tidy)
             add("validate", t)
-            t = time.perf_counter()   # as the run writes tidy: region and industry from the rules' codes
+            t = clock()   # as the run writes tidy: region and industry from the rules' codes
             app.write("tidy", tidy, coded=_label_codes(good, tidy.height, labels))
             add("write", t)
             wrote("tidy", t)
-            t = time.perf_counter()
+            t = clock()
             base = attach_totals(with_codes(good), cfg.reference_region, cfg.total_industry).base
             add("denominators", t)
-            t = time.perf_counter()
+            t = clock()
             lq = base.select(lqm.lq("value", "region_total", "reference_value", "reference_total").alias("lq"))
             add("lq", t)
             lq_cells += lq.height - lq["lq"].null_count()
             del lq, tidy, good
-            t = time.perf_counter()
+            t = clock()
             tables = builder.add(base)
             add("tables", t)
             del base
-            t = time.perf_counter()
+            t = clock()
             for name, df in tables.items():
-                t1 = time.perf_counter()
+                t1 = clock()
                 app.write(name, df, last=builder.last_rows(name, part.years))
                 wrote(name, t1)
                 table_rows[name] = table_rows.get(name, 0) + df.height
             add("write", t)
             del tables
             progress(f"partition {part.years}", sum(T.values()))
-        t = time.perf_counter()
+        t = clock()
         report = gate.finish().report
         add("validate", t)
-        t = time.perf_counter()
+        t = clock()
         for name, df in builder.finish().items():
-            t1 = time.perf_counter()
+            t1 = clock()
             app.write(name, df)
             wrote(name, t1)
         app.close()
@@ -180,6 +191,7 @@ def measure(path: Path, gx: bool = False, partition_rows: int | None = None, fla
     res["table_rows"] = table_rows
     res["table_writes"] = {k: round(v, 4) for k, v in sorted(writes.items(), key=lambda kv: -kv[1]) if v >= 0.0005}
     res["times"] = {k: round(v, 4) for k, v in T.items()}
+    res["cpu_times"] = {k: round(v, 4) for k, v in C.items()}
     res["indicators_incl_validation_s"] = round(
         T.get("validate", 0) + T.get("import_great_expectations", 0) + T["denominators"] + T["tables"], 3)
     res["peak_mb"] = peak_mb()

@@ -136,6 +136,40 @@ def stage_rows(results: Path = RESULTS) -> list[tuple[str, str, str, str]]:
     return out
 
 
+BUDGET_BEGIN, BUDGET_END = "<!-- budget:begin (bench/targets.py) -->", "<!-- budget:end -->"
+
+#: The stages of ``bench/stages.py`` that a run does (``lq`` is the LQ column timed alone, again).
+CORE_STAGES = ("read", "validate", "denominators", "tables", "write")
+
+
+def budget_rows(results: Path = RESULTS) -> list[tuple[str, ...]]:
+    """(size, pandas wall, two cores over it, lqcalc's core CPU, the default run's CPU): the
+    CPU the pandas script's time gives on the machine's cores, against the CPU of the run's
+    own computation and Parquet files (``cpu_times`` of ``bench/stages.py``, every thread)
+    and of the whole default run (every process)."""
+    out = []
+    for size in ("5M", "22M"):
+        res = _load(f"{size}.json", results)
+        mine, pandas = _run(res, "default-run"), _run(res, "pandas")
+        cpu = _load(f"{size}-stages.json", results).get("cpu_times", {})
+        cores = (res.get("machine") or {}).get("cores")
+        if not (mine and pandas and cores and all(k in cpu for k in CORE_STAGES)):
+            continue
+        core = sum(cpu[k] for k in CORE_STAGES)
+        out.append((size, f"{pandas['wall_s']:.1f} s", f"{cores * pandas['wall_s']:.1f} s ({cores} cores)",
+                    f"{core:.1f} s", f"{mine['cpu_s']:.1f} s"))
+    return out
+
+
+def budget_table(results: Path = RESULTS) -> str:
+    """The Markdown between the budget markers."""
+    lines = [BUDGET_BEGIN, "", "| rows | pandas script | CPU in that time | lqcalc's tables and Parquet files (CPU) "
+             "| default run (CPU, all processes) |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += ["| " + " | ".join(r) + " |" for r in budget_rows(results)]
+    lines += ["", BUDGET_END]
+    return "\n".join(lines)
+
+
 def stages_table(results: Path = RESULTS) -> str:
     """The Markdown between the stage markers."""
     lines = [STAGES_BEGIN, "", "| stage | 5M rows (flat) | 22.4M rows | what |", "| --- | ---: | ---: | --- |"]
@@ -167,6 +201,7 @@ def _replace(page: str, begin: str, end: str, text: str) -> str:
 def render(page: str, results: Path = RESULTS) -> str:
     """``page`` with its targets and stage tables replaced by the ones the results give."""
     page = _replace(page, BEGIN, END, table(results))
+    page = _replace(page, BUDGET_BEGIN, BUDGET_END, budget_table(results))
     return _replace(page, STAGES_BEGIN, STAGES_END, stages_table(results))
 
 

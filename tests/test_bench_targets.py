@@ -49,3 +49,22 @@ def test_stage_table_follows_the_results(tmp_path):
     assert rows["`indicator_table`"][1] == "1.25 s" and rows["`indicators.parquet`"][1] == "1.50 s"
     assert rows["denominators"][1] == "0.50 s"
     assert "| · summaries |" in targets.stages_table(results)
+
+
+def test_cpu_budget_follows_the_results(tmp_path):
+    """The CPU budget sets two cores over the pandas script's wall time against the CPU of the
+    run's own stages (bench/stages.py) and of the whole default run."""
+    results = tmp_path / "results"
+    shutil.copytree(BENCH / "results", results)
+    res = json.loads((results / "5M.json").read_text())
+    res["contenders"]["pandas"]["wall_s"] = 4.0
+    res["contenders"]["default-run"]["cpu_s"] = 12.5
+    res["machine"]["cores"] = 2
+    (results / "5M.json").write_text(json.dumps(res))
+    (results / "5M-stages.json").write_text(json.dumps({"cpu_times": {
+        "read": 0.25, "validate": 0.75, "denominators": 0.5, "tables": 3.0, "write": 3.5, "lq": 9.0}}))
+    row = next(r for r in targets.budget_rows(results) if r[0] == "5M")
+    assert row == ("5M", "4.0 s", "8.0 s (2 cores)", "8.0 s", "12.5 s")   # lq is not a stage of a run
+    for size in ("5M", "22M"):   # a stage not measured: no row rather than a wrong sum
+        (results / f"{size}-stages.json").write_text(json.dumps({"cpu_times": {"read": 0.25}}))
+    assert targets.budget_rows(results) == []
