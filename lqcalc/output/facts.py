@@ -7,7 +7,7 @@ taken from each partition's rows in memory while they are written, it is a few
 milliseconds a partition. :class:`WrittenFacts` gathers them in a run
 (:func:`lqcalc.pipeline.run`); :func:`lqcalc.output.summary.summary_tables` uses them when
 given, and otherwise computes the same from the tables
-(``tests/test_output_summary.py`` compares the two).
+(``tests/test_output_facts.py`` compares the two).
 """
 
 from __future__ import annotations
@@ -43,12 +43,12 @@ class WrittenFacts:
         if name == "tidy" and "value" in df.columns:
             self._seen.add(name)
             self.missing_values += df["value"].null_count()
-        elif name == "indicators" and {"lq", "measure", "year"} <= set(df.columns):
+        elif name == "indicators" and {"lq", "null_reason", "measure", "year"} <= set(df.columns):
             self._seen.add(name)
             self.cells += df.height
-            reason = pl.col("null_reason") if "null_reason" in df.columns else pl.lit(None, pl.String)
             empty = (df.lazy().filter(pl.col("lq").is_null())
-                     .group_by(reason.fill_null(NO_REASON).alias("_reason")).agg(pl.len().alias("n")).collect())
+                     .group_by(pl.col("null_reason").fill_null(NO_REASON).alias("_reason"))
+                     .agg(pl.len().alias("n")).collect())
             for r, n in empty.iter_rows():
                 self._empty[r] = self._empty.get(r, 0) + n
             self._latest.append(df.group_by("measure").agg(pl.col("year").max()))

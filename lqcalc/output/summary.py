@@ -497,13 +497,14 @@ def validation_summary(tables: Mapping[str, Frame | None], report: dict | None =
     ind = tables.get("indicators")
     if _has(ind, "lq"):
         ind = _cells(ind)
-        empty = pl.col("lq").is_null()
-        keys = [empty.alias("_empty")]
-        if "null_reason" in _names(ind):
-            keys.append(pl.when(empty).then(pl.col("null_reason").fill_null(NO_REASON)).alias("_reason"))
-        if facts is not None and facts.has("indicators") and len(keys) == 2:
+        reasons = "null_reason" in _names(ind)
+        if reasons and facts is not None and facts.has("indicators"):
             counts = facts.lq_counts()
         else:   # one streaming aggregation (a handful of groups), whatever the number of rows
+            empty = pl.col("lq").is_null()
+            keys = [empty.alias("_empty")]
+            if reasons:
+                keys.append(pl.when(empty).then(pl.col("null_reason").fill_null(NO_REASON)).alias("_reason"))
             counts = collect(ind.group_by(keys).agg(pl.len().alias("n")))
         n = counts["n"].sum()
         empties = counts.filter(pl.col("_empty"))
